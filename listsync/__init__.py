@@ -1,0 +1,3 @@
+"""listsync: one OCOP product catalog, kept in step on every marketplace."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,111 @@
+"""Errors a user can meet: each carries a sentence for a person and an exit code.
+
+The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``; nothing else
+about an error reaches the screen unless ``--verbose`` is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+EXIT_LOCKED = 75
+
+
+class ListsyncError(Exception):
+    """Base of every error meant for a person."""
+
+    exit_code = EXIT_FAILURE
+
+
+class InputError(ListsyncError):
+    """Bad input or configuration: nothing was changed."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class ConfigError(InputError):
+    """A setting is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located as precisely as we can."""
+
+    source: str
+    row: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.row}" if self.row is not None else self.source
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class CatalogError(InputError):
+    """A catalog file has problems; all of them are listed, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the catalog"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class LockedError(ListsyncError):
+    """Another run holds the ledger."""
+
+    exit_code = EXIT_LOCKED
+
+
+class ChannelError(ListsyncError):
+    """A marketplace call failed. ``channel`` and ``call`` say where."""
+
+    def __init__(self, message: str, *, channel: str = "", call: str = ""):
+        self.channel = channel
+        self.call = call
+        self.detail = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.channel, self.call) if part)
+        return f"{where}: {self.detail}" if where else self.detail
+
+
+class TransientError(ChannelError):
+    """Worth trying again later: a network fault, a 5xx, a malformed reply to a read."""
+
+
+class RateLimited(TransientError):
+    """The marketplace asked us to slow down; ``retry_after`` is in seconds when it said."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        channel: str = "",
+        call: str = "",
+        retry_after: float | None = None,
+        quota_exhausted: bool = False,
+    ):
+        super().__init__(message, channel=channel, call=call)
+        self.retry_after = retry_after
+        self.quota_exhausted = quota_exhausted
+
+
+class AuthError(ChannelError):
+    """The shop's authorization is missing, expired or revoked: re-authorize."""
+
+
+class RejectedError(ChannelError):
+    """The marketplace refused this item; retrying the same request will not help."""
+
+    def __init__(self, message: str, *, channel: str = "", call: str = "", sku: str = ""):
+        super().__init__(message, channel=channel, call=call)
+        self.sku = sku
+
+
+class UnknownOutcome(ChannelError):
+    """A write was sent but its result is not known: reconcile by reading before resending."""
