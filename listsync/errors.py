@@ -41,7 +41,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.row}" if self.row is not None else self.source
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class CatalogError(InputError):
