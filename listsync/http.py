@@ -155,11 +155,11 @@ class RateLimiter:
                 self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
                 self._last = now
                 wait = self._paused_until - now
-                if wait <= 0 and self._tokens >= 1:
+                if wait <= 0 and self._tokens >= 1 - 1e-9:
                     self._tokens -= 1
                     return
                 if wait <= 0:
-                    wait = (1 - self._tokens) / self.rate
+                    wait = max((1 - self._tokens) / self.rate, 1e-6)
             self.clock.sleep(wait)
 
 

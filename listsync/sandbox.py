@@ -164,7 +164,7 @@ class FaultRule:
     path: str = "*"
     nth: int | None = None
     probability: float | None = None
-    times: int | None = None
+    times: int | None = 1  # None: every matching call, for good
     seconds: float = 0.0
     status: int = 500
     headers: dict[str, str] = field(default_factory=dict)
@@ -175,8 +175,6 @@ class FaultRule:
     def __post_init__(self) -> None:
         if self.action not in FAULT_ACTIONS:
             raise BadRequest(f"unknown fault action {self.action!r}; use one of {FAULT_ACTIONS}")
-        if self.times is None:
-            self.times = 1 if self.nth is not None else None
 
     def matches(self, method: str, path: str, rng: random.Random) -> bool:
         if self.method not in ("*", method) or not fnmatchcase(path, self.path):
@@ -251,7 +249,10 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name=f"sandbox-{self.app.name}", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"sandbox-{self.app.name}",
+            daemon=True,
         )
         self._thread.start()
         return self
