@@ -1,0 +1,433 @@
+"""Workspace settings: ``listsync.toml``, then ``.env``, then ``LISTSYNC_*``, then CLI flags.
+
+A workspace is a folder holding ``listsync.toml``, an optional ``.env`` (secrets, mode 0600),
+the ledger and the logs. pydantic-settings reads the sources and deep-merges them, so one
+``LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY`` adds a key to ``[channels.shopee]`` and keeps the
+others. Each source is wrapped to note which keys it supplied, so that an error names the key
+as the user wrote it (a TOML key or an environment variable) and never shows a value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+    TomlConfigSettingsSource,
+)
+
+from listsync.channel import ChannelSettings
+from listsync.errors import ConfigError
+from listsync.i18n import _
+
+CONFIG_NAME, ENV_NAME, ENV_PREFIX = "listsync.toml", ".env", "LISTSYNC_"
+KeyPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where a key was set: a file ("" for the environment or a flag) and how keys are spelled."""
+
+    file: str
+    style: str  # "toml" | "env" | "flag"
+
+    def name(self, path: KeyPath) -> str:
+        if self.style == "env":
+            return ENV_PREFIX + "__".join(path).upper()
+        if self.style == "flag" and len(path) == 1:
+            return "--" + path[0].replace("_", "-")
+        return f"[{'.'.join(path[:-1])}] {path[-1]}" if len(path) > 1 else path[0]
+
+    def label(self, path: KeyPath) -> str:
+        return f"{self.file} {self.name(path)}" if self.file else self.name(path)
+
+
+_ENV = _Origin("", "env")
+_TRACE: ContextVar[dict[KeyPath, _Origin] | None] = ContextVar("listsync_trace", default=None)
+
+
+def _paths(data: Mapping[str, Any], prefix: KeyPath = ()) -> Iterator[KeyPath]:
+    for key, value in data.items():
+        yield (*prefix, str(key))
+        if isinstance(value, Mapping):
+            yield from _paths(value, (*prefix, str(key)))
+
+
+class _Traced(PydanticBaseSettingsSource):
+    """Another source, unchanged, noting the keys it supplied in ``_TRACE``.
+
+    Sources run from the strongest down, so the first origin noted for a key is the winner.
+    """
+
+    def __init__(self, inner: PydanticBaseSettingsSource, origin: _Origin) -> None:
+        super().__init__(inner.settings_cls)
+        self.inner, self.origin = inner, origin
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self.inner.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        data, trace = self.inner(), _TRACE.get()
+        if trace is not None:
+            for path in _paths(data):
+                trace.setdefault(path, self.origin)
+        return data
+
+
+class _TomlSource(TomlConfigSettingsSource):
+    """TOML read with floats as Decimal (money is never float), failing with file and line."""
+
+    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
+        try:
+            text = file_path.read_bytes().decode("utf-8-sig")  # Notepad may add a BOM
+            return tomllib.loads(text, parse_float=Decimal)
+        except UnicodeDecodeError:
+            message = _("{file} is not UTF-8 text: save it again choosing UTF-8").format(
+                file=file_path
+            )
+        except tomllib.TOMLDecodeError as exc:
+            found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
+            detail, line, column = found.groups() if found else (str(exc), "?", "?")
+            message = _("{file}, line {line}, column {column}: {detail}").format(
+                file=file_path, line=line, column=column, detail=detail.lower()
+            )
+        raise ConfigError(message)
+
+
+class SyncOptions(BaseModel):
+    """``[sync]``: how a run is carried out. The sync engine adds its keys here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workers: int = Field(default=4, ge=1, le=16)  # channels synced at the same time
+
+
+class StockOptions(BaseModel):
+    """``[stock]``: how much of the stock on hand the channels are offered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    buffer: int = Field(default=0, ge=0)  # units of every SKU never offered anywhere
+
+
+class Settings(BaseSettings):
+    """One workspace's settings; build it with :func:`load_settings`.
+
+    Relative paths are resolved against ``workspace``. ``channels`` holds the raw
+    ``[channels.<name>]`` sections, validated per adapter by :func:`channel_settings`; they
+    hold secrets as plain text, so they are kept out of ``repr``: never log ``model_dump()``.
+    A mistake in any source raises ConfigError naming where it was made.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        env_ignore_empty=True,  # an empty `KEY=` line in .env does not blank a key
+        env_file_encoding="utf-8-sig",
+        extra="forbid",
+        hide_input_in_errors=True,
+    )
+
+    workspace: Path = Path(".")
+    ledger_path: Path = Path("listsync.sqlite3")
+    catalog: Path | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_dir: Path = Path("logs")
+    overlap_minutes: int = Field(default=60, ge=0)
+    backfill_days: int = Field(default=30, ge=0)
+    usd_vnd_rate: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
+    channels: dict[str, dict[str, Any]] = Field(default_factory=dict, repr=False)
+    sync: SyncOptions = Field(default_factory=SyncOptions)
+    stock: StockOptions = Field(default_factory=StockOptions)
+
+    _origins: dict[KeyPath, _Origin] = PrivateAttr(default_factory=dict)
+
+    def __init__(self, **values: Any) -> None:
+        values["workspace"] = _find_workspace(values.get("workspace"))
+        trace: dict[KeyPath, _Origin] = {}
+        token = _TRACE.set(trace)
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            default = _Origin(str(values["workspace"] / CONFIG_NAME), "toml")
+            raise ConfigError(_report(exc, trace, default, (), type(self))) from None
+        except SettingsError as exc:  # e.g. LISTSYNC_CHANNELS holding broken JSON
+            raise ConfigError(str(exc)) from None
+        finally:
+            _TRACE.reset(token)
+        self._origins = trace
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        workspace = _find_workspace(getattr(init_settings, "init_kwargs", {}).get("workspace"))
+        env_file, config_file = workspace / ENV_NAME, workspace / CONFIG_NAME
+        check_private_file(env_file)
+        dotenv = DotEnvSettingsSource(settings_cls, env_file, dotenv_filtering="match_prefix")
+        return (
+            _Traced(init_settings, _Origin("", "flag")),
+            _Traced(env_settings, _ENV),
+            _Traced(dotenv, _Origin(str(env_file), "env")),
+            _Traced(_TomlSource(settings_cls, config_file), _Origin(str(config_file), "toml")),
+        )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(_("unknown time zone; write one like Asia/Ho_Chi_Minh")) from None
+        return value
+
+    @field_validator("usd_vnd_rate", mode="before")
+    @classmethod
+    def _no_float(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError(_('must be exact: write it as a string, e.g. "25400"'))
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> Settings:
+        self.ledger_path = _under(self.workspace, self.ledger_path)
+        self.log_dir = _under(self.workspace, self.log_dir)
+        self.catalog = _under(self.workspace, self.catalog) if self.catalog else None
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def config_file(self) -> Path:
+        return self.workspace / CONFIG_NAME
+
+    @property
+    def env_file(self) -> Path:
+        return self.workspace / ENV_NAME
+
+
+def _find_workspace(value: Any) -> Path:
+    chosen = value or os.environ.get(ENV_PREFIX + "WORKSPACE") or Path.cwd()
+    return Path(chosen).expanduser().resolve()
+
+
+def _under(workspace: Path, path: Path) -> Path:
+    return path.expanduser() if path.expanduser().is_absolute() else workspace / path
+
+
+def load_settings(workspace: Path | None = None, **overrides: Any) -> Settings:
+    """The settings of ``workspace`` (else ``$LISTSYNC_WORKSPACE``, else the current folder).
+
+    ``overrides`` are CLI flags and win over everything; ``None`` means "flag not given".
+    """
+    folder = _find_workspace(workspace)
+    if not folder.is_dir():
+        message = _("workspace {folder} does not exist: create one with `listsync init {folder}`")
+        raise ConfigError(message.format(folder=folder))
+    return Settings(workspace=folder, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _too_open(path: Path) -> bool:
+    return os.name != "nt" and path.exists() and bool(path.stat().st_mode & 0o077)
+
+
+def check_private_file(path: Path) -> None:
+    """Refuse a file of secrets that other users may read or change (no check on Windows).
+
+    A missing file passes: there is nothing in it to leak.
+    """
+    if _too_open(path):
+        message = _(
+            "{path} holds secrets but other users of this computer can read or change it;"
+            " fix it with: chmod 600 {path}"
+        )
+        raise ConfigError(message.format(path=path))
+
+
+def _plain(kind: str) -> str | None:
+    """Pydantic's error types in words for a person who edits a TOML file."""
+    plain = dict.fromkeys(
+        ("int_parsing", "int_type", "int_from_float"), _("must be a whole number")
+    )
+    plain |= dict.fromkeys(
+        ("float_parsing", "float_type", "decimal_parsing"), _("must be a number")
+    )
+    plain |= dict.fromkeys(("bool_parsing", "bool_type"), _("must be true or false"))
+    plain |= dict.fromkeys(("dict_type", "model_type"), _("must be a section of keys"))
+    plain |= {"missing": _("is missing"), "string_type": _('must be text in quotes: "…"')}
+    return plain.get(kind)
+
+
+def _fields_at(model: type[BaseModel], loc: KeyPath) -> list[str]:
+    """The keys allowed in the (sub)model at ``loc``: the candidates for "did you mean"."""
+    for part in loc:
+        inner = getattr(model.model_fields.get(part), "annotation", None)
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _secret_keys(model: type[BaseModel]) -> set[str]:
+    fields = model.model_fields.items()
+    return {name for name, f in fields if SecretStr in (f.annotation, *get_args(f.annotation))}
+
+
+def _report(
+    exc: ValidationError,
+    trace: Mapping[KeyPath, _Origin],
+    default: _Origin,
+    base: KeyPath,
+    model: type[BaseModel],
+    env_file: Path | None = None,
+) -> str:
+    """One line per problem: where the user wrote the key, then what is wrong with it."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        loc = tuple(str(part) for part in error["loc"])
+        path, kind = (*base, *loc), error["type"]
+        # a missing key is shown where it belongs; a whole section given as JSON owns its keys
+        found = [path[:n] for n in range(len(path), 0, -1) if path[:n] in trace]
+        origin = trace[found[0]] if found and kind != "missing" else default
+        text = _plain(kind) or error["msg"].removeprefix("Value error, ")
+        text = text.replace("Input should be", "must be")
+        text = text[:1].lower() + text[1:]
+        if kind == "extra_forbidden":
+            close = difflib.get_close_matches(loc[-1].lower(), _fields_at(model, loc[:-1]), n=1)
+            text = _("is not a known setting")
+            if close:
+                near = origin.name((*path[:-1], close[0])) if origin.style == "env" else close[0]
+                text = _("is not a known setting; did you mean {name}?").format(name=near)
+        elif kind == "missing" and loc[-1] in _secret_keys(model) and env_file:
+            text += "; " + _("put it in {env} as {var}=…").format(env=env_file, var=_ENV.name(path))
+        lines.append(f"{origin.label(path)}: {text}")
+    if len(lines) == 1:
+        return lines[0]
+    head = _("{count} problems in the settings:").format(count=len(lines))
+    return "\n  ".join([head, *lines])
+
+
+def channel_settings(
+    settings: Settings, name: str, model: type[ChannelSettings]
+) -> ChannelSettings:
+    """Validate the ``[channels.<name>]`` section with the adapter's model.
+
+    Every problem is reported at once, each naming the key where the user set it, never a
+    value. A secret set in a listsync.toml that others can read is refused, like such a .env.
+    Relative paths in the section (``mapping_file``) resolve against the workspace.
+    """
+    section, config_file = settings.channels.get(name), settings.config_file
+    if section is None:
+        message = _(
+            "channel {name} is not configured: add a [channels.{name}] section to"
+            " listsync.toml (see config/listsync.example.toml)"
+        )
+        raise ConfigError(message.format(name=name))
+    secrets, base = _secret_keys(model) & section.keys(), ("channels", name)
+    for key in sorted(secrets):
+        origin = settings._origins.get((*base, key))
+        if origin and origin.style == "toml" and _too_open(config_file):
+            message = _(
+                "{label} is a secret but other users of this computer can read {file}:"
+                " move it to {env} as {var}=…, or run: chmod 600 {file}"
+            )
+            path = (*base, key)
+            env, var = settings.env_file, _ENV.name(path)
+            raise ConfigError(
+                message.format(label=origin.label(path), file=config_file, env=env, var=var)
+            )
+    try:
+        validated = model.model_validate(section)
+    except ValidationError as exc:
+        default = _Origin(str(config_file), "toml")
+        message = _report(exc, settings._origins, default, base, model, settings.env_file)
+        for value in (str(section[key]) for key in secrets):  # an adapter's validator may quote one
+            message = message.replace(value, "**********") if len(value) >= 4 else message
+        raise ConfigError(message) from None
+    paths = {
+        key: settings.workspace / value
+        for key, value in validated
+        if isinstance(value, Path) and not value.expanduser().is_absolute()
+    }
+    return validated.model_copy(update=paths)
+
+
+ENV_TEMPLATE = """\
+# listsync secrets for this workspace. Keep this file private: chmod 600 .env
+# One line per secret: LISTSYNC_CHANNELS__<CHANNEL>__<KEY>=value
+# A value here wins over listsync.toml; a real environment variable wins over this file.
+# Remove the leading "# " of the lines you need and fill them in.
+
+# LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY=
+# LISTSYNC_CHANNELS__LAZADA__APP_SECRET=
+# LISTSYNC_CHANNELS__TIKI__CLIENT_SECRET=
+# LISTSYNC_CHANNELS__ALIBABA__APP_SECRET=
+"""
+
+_TOML_TEMPLATE = """\
+# listsync workspace. Every key is explained in listsync.example.toml (listsync's config/).
+# Secrets (partner_key, app_secret, client_secret) go in .env, never here.
+
+catalog = "{catalog}"
+timezone = "Asia/Ho_Chi_Minh"
+
+# To sell on a marketplace, remove the "# " of its section and fill it in.
+# [channels.shopee]
+# enabled = true
+# partner_id = "1000001"
+# shop_id = "2000001"
+"""
+
+
+def write_workspace_template(
+    dir: Path, *, force: bool = False, catalog: str = "catalog.yaml"
+) -> list[Path]:
+    """Write ``listsync.toml`` and ``.env`` into ``dir``; the .env is born with mode 0600.
+
+    If either exists, nothing is written unless ``force``.
+    """
+    dir.mkdir(parents=True, exist_ok=True)
+    config_file, env_file = dir / CONFIG_NAME, dir / ENV_NAME
+    existing = [str(path) for path in (config_file, env_file) if path.exists()]
+    if existing and not force:
+        message = _("not overwriting {files}: use --force to replace them")
+        raise ConfigError(message.format(files=", ".join(existing)))
+    config_file.write_text(_TOML_TEMPLATE.format(catalog=catalog), encoding="utf-8")
+    env_file.unlink(missing_ok=True)  # made anew, so an old file's loose mode does not survive
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(env_file, flags, 0o600), "wb") as out:
+        out.write(ENV_TEMPLATE.encode())
+    return [config_file, env_file]
