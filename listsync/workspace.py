@@ -1,0 +1,181 @@
+"""A workspace: its settings, its ledger, and the channels configured in it.
+
+This is where the core's pieces meet — the CLI asks a Workspace for what it needs, and
+the Workspace builds adapters through the registry with the ledger as their token store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from listsync.catalog import Catalog
+from listsync.channel import Channel, ChannelContext, ChannelSettings
+from listsync.clock import Clock, SystemClock
+from listsync.errors import ConfigError, InputError
+from listsync.i18n import _
+from listsync.ledger import Ledger
+from listsync.ledger_records import ImportSummary, Movement, MovementReason
+from listsync.ledger_store import LedgerTokenStore
+from listsync.registry import Registry, default_registry
+from listsync.settings import Settings, channel_settings, load_settings
+
+REMOVAL_GUARD = 0.5
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """One line of ``listsync channels``: installed, configured, enabled, authorized."""
+
+    name: str
+    title: str
+    configured: bool
+    enabled: bool
+    token: str
+    problem: str = ""
+
+
+class Workspace:
+    def __init__(
+        self, settings: Settings, registry: Registry | None = None, clock: Clock | None = None
+    ):
+        self.settings = settings
+        self.registry = registry or default_registry()
+        self.clock = clock or SystemClock()
+
+    @classmethod
+    def open(cls, path: Path | None = None, **overrides: Any) -> Workspace:
+        return cls(load_settings(path, **overrides))
+
+    @property
+    def root(self) -> Path:
+        return self.settings.workspace
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return Ledger.open(self.settings.ledger_path, clock=self.clock)
+
+    def close(self) -> None:
+        if "ledger" in self.__dict__:
+            self.ledger.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- catalog ----------------------------------------------------------------------
+    def catalog_path(self, given: Path | None) -> Path:
+        path = given or self.settings.catalog
+        if path is None:
+            raise ConfigError(
+                _('which catalog? Give a file, or set catalog = "…" in {config}').format(
+                    config=self.root / "listsync.toml"
+                )
+            )
+        return path
+
+    def import_catalog(
+        self, catalog: Catalog, *, allow_removals: bool = False, dry_run: bool = False
+    ) -> ImportSummary:
+        """Make the ledger's catalog equal ``catalog``, refusing to drop half of it by mistake."""
+        plan = self.ledger.plan_import(catalog.products)
+        if plan.removed_share > REMOVAL_GUARD and not allow_removals:
+            raise InputError(
+                _(
+                    "{source} would remove {removed} of the {known} products in the ledger "
+                    "(for example {examples}). If that is really meant, run again with "
+                    "--allow-removals; otherwise check that the file is complete."
+                ).format(
+                    source=catalog.source or _("the catalog"),
+                    removed=len(plan.removed),
+                    known=plan.active_before,
+                    examples=", ".join(plan.removed[:3]),
+                )
+            )
+        if dry_run:
+            return plan
+        return self.ledger.upsert_products(catalog.products)
+
+    # -- stock ------------------------------------------------------------------------
+    def set_stock(self, sku: str, quantity: int, note: str = "") -> int:
+        return self.ledger.set_stock(sku, quantity, note)
+
+    def add_stock(self, sku: str, delta: int, note: str = "") -> int:
+        if delta == 0:
+            raise InputError(_("adding 0 changes nothing; give a positive or negative number"))
+        movement = Movement(sku=sku, delta=delta, reason=MovementReason.MANUAL, note=note)
+        self.ledger.add_movements([movement])
+        return self.ledger.on_hand([sku])[sku]
+
+    # -- channels ---------------------------------------------------------------------
+    def channel_settings(self, name: str) -> ChannelSettings:
+        plugin = self.registry.get(name)
+        return channel_settings(self.settings, name, plugin.settings_model)
+
+    def channel(self, name: str, *, on_call: Any = None) -> Channel:
+        plugin = self.registry.get(name)
+        context = ChannelContext(
+            tokens=LedgerTokenStore(self.ledger),
+            clock=self.clock,
+            workspace=self.root,
+            on_call=on_call,
+        )
+        return plugin.factory(self.channel_settings(name), context)
+
+    def enabled_channels(self, only: Sequence[str] = ()) -> list[str]:
+        names = list(only) or [
+            name for name, section in self.settings.channels.items() if section.get("enabled")
+        ]
+        for name in names:
+            if name not in self.settings.channels:
+                raise ConfigError(
+                    _(
+                        "channel {name} is not configured: add a [channels.{name}] section to "
+                        "listsync.toml (see config/listsync.example.toml)"
+                    ).format(name=name)
+                )
+        return names
+
+    def channel_statuses(self) -> list[ChannelStatus]:
+        names = sorted(set(self.registry.names()) | set(self.settings.channels))
+        statuses = []
+        for name in names:
+            section = self.settings.channels.get(name)
+            try:
+                plugin = self.registry.get(name)
+            except ConfigError as exc:
+                statuses.append(ChannelStatus(name, "?", section is not None, False, "", str(exc)))
+                continue
+            token, problem = "", ""
+            if section is not None:
+                try:
+                    token = self._token_state(name, self.channel_settings(name))
+                except ConfigError as exc:
+                    problem = str(exc).splitlines()[0]
+            statuses.append(
+                ChannelStatus(
+                    name,
+                    plugin.title,
+                    section is not None,
+                    bool(section and section.get("enabled")),
+                    token,
+                    problem,
+                )
+            )
+        return statuses
+
+    def _token_state(self, name: str, settings: ChannelSettings) -> str:
+        shop_id = str(getattr(settings, "shop_id", "") or "")
+        token = LedgerTokenStore(self.ledger).load(name, shop_id) if shop_id else None
+        if token is None:
+            return _("not authorized")
+        now = self.clock.now()
+        if token.refresh_expires_at is not None and token.refresh_expires_at <= now:
+            return _("expired: run listsync auth {name}").format(name=name)
+        until = token.refresh_expires_at or token.expires_at
+        return _("authorized until {date}").format(date=until.date().isoformat())
