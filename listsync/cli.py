@@ -155,7 +155,7 @@ def stock_set(state: State, sku: str, quantity: int, note: str) -> None:
     )
 
 
-@stock.command("add")
+@stock.command("add", context_settings={"ignore_unknown_options": True})
 @click.argument("sku")
 @click.argument("delta", type=int)
 @click.option("--note", default="", help=_("Why (kept with the movement)."))

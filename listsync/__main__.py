@@ -1,0 +1,3 @@
+from listsync.cli import main
+
+main()
