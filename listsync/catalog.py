@@ -39,7 +39,18 @@ class _Model(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _nfc(cls, value: Any) -> Any:
-        return normalize_text(value) if isinstance(value, str) else value
+        return _normalize_nested(value)
+
+
+def _normalize_nested(value: Any) -> Any:
+    """NFC inside containers too: attribute names and values, options, image paths."""
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, dict):
+        return {_normalize_nested(key): _normalize_nested(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_normalize_nested(item) for item in value)
+    return value
 
 
 Sku = Annotated[str, Field(min_length=1, max_length=MAX_SKU, pattern=r"^[^\s].*$")]
@@ -214,7 +225,9 @@ class Product(_Model):
     def units(self) -> Iterator[SellableUnit]:
         """The SKUs a buyer can put in a basket: each variant, or the product itself."""
         if not self.variants:
-            yield SellableUnit(sku=self.sku, product_sku=self.sku, price_vnd=self.price_vnd, options={})
+            yield SellableUnit(
+                sku=self.sku, product_sku=self.sku, price_vnd=self.price_vnd, options={}
+            )
             return
         for variant in self.variants:
             yield SellableUnit(
