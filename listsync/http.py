@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -107,10 +107,11 @@ class CallRecord:
     channel: str
     call: str
     method: str
-    url: str
+    path: str  # the URL, secrets redacted
     status: int | None
     elapsed_ms: int
     attempt: int
+    at: datetime
     error: str = ""
 
 
@@ -382,14 +383,15 @@ class HttpClient:
             channel=self.channel,
             call=call,
             method=method,
-            url=redact_text(redact_url(url), self.secrets),
+            path=redact_text(redact_url(url), self.secrets),
             status=status,
             elapsed_ms=int((time.perf_counter() - started) * 1000),
             attempt=attempt,
+            at=self.clock.now(),
             error=redact_text(error.detail, self.secrets) if error else "",
         )
         log.debug(
-            "%s %s %s -> %s (%d ms)", self.channel, method, record.url, status, record.elapsed_ms
+            "%s %s %s -> %s (%d ms)", self.channel, method, record.path, status, record.elapsed_ms
         )
         if self.on_call is not None:
             self.on_call(record)
