@@ -44,6 +44,7 @@ from listsync.ledger_schema import (
     LedgerError,
     LedgerTooNew,
 )
+from listsync.ledger_stock import StockMixin
 from listsync.ledger_store import LedgerTokenStore, RecordsMixin
 
 __all__ = [
@@ -122,7 +123,7 @@ def _tighten(path: Path) -> None:
             path.chmod(0o600)
 
 
-class Ledger(CatalogMixin, RecordsMixin):
+class Ledger(CatalogMixin, StockMixin, RecordsMixin):
     """Open with :meth:`open`; close with :meth:`close` or a ``with`` block."""
 
     def __init__(

@@ -94,7 +94,7 @@ class CatalogMixin(LedgerBase):
         now = self._clock.now()
         with self.write() as session:
             conn = session.connection()
-            known = _unit_skus(conn, include_inactive)
+            known = unit_skus(conn, include_inactive)
             rows, unknown, bad = [], set(), set()
             for movement in movements:
                 sku = known.get(sku_key(movement.sku))
@@ -118,7 +118,7 @@ class CatalogMixin(LedgerBase):
             raise InputError(f"stock for {sku} must be a whole number, 0 or more, not {quantity!r}")
         with self.write() as session:
             conn = session.connection()
-            canonical = _unit_skus(conn, False).get(sku_key(sku))
+            canonical = unit_skus(conn, False).get(sku_key(sku))
             if canonical is None:
                 raise InputError(_movement_problems({sku}, set()))
             current = _sums(conn, [canonical]).get(canonical, 0)
@@ -134,10 +134,10 @@ class CatalogMixin(LedgerBase):
         """On-hand stock (the sum of movements) per SKU; every active unit when ``skus`` is None."""
         with self.read() as session:
             conn = session.connection()
-            known = _unit_skus(conn, True)
+            known = unit_skus(conn, True)
             if skus is None:
                 totals = _sums(conn, None)
-                for sku in _unit_skus(conn, False).values():
+                for sku in unit_skus(conn, False).values():
                     totals.setdefault(sku, 0)
                 return dict(sorted(totals.items()))
             canonical = {sku: known.get(sku_key(sku), sku) for sku in skus}
@@ -200,7 +200,7 @@ def _write_products(
         )
 
 
-def _unit_skus(conn: Connection, include_inactive: bool) -> dict[str, str]:
+def unit_skus(conn: Connection, include_inactive: bool) -> dict[str, str]:
     """sku_key -> SKU as the catalog spells it, for every unit sold (by active products)."""
     query = select(PRODUCT.c.units).order_by(PRODUCT.c.active)
     if not include_inactive:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -45,6 +45,7 @@ from pydantic_settings import (
 from listsync.channel import ChannelSettings
 from listsync.errors import ConfigError
 from listsync.i18n import _
+from listsync.stock import StockRule
 
 CONFIG_NAME, ENV_NAME, ENV_PREFIX = "listsync.toml", ".env", "LISTSYNC_"
 KeyPath = tuple[str, ...]
@@ -121,11 +122,17 @@ class _TomlSource(TomlConfigSettingsSource):
 
 
 class SyncOptions(BaseModel):
-    """``[sync]``: how a run is carried out. The sync engine adds its keys here."""
+    """``[sync]``: how a run is carried out."""
 
     model_config = ConfigDict(extra="forbid")
 
     workers: int = Field(default=4, ge=1, le=16)  # channels synced at the same time
+    reserve_from: Literal["payment", "creation"] = "payment"  # when an order holds stock back
+    restock_returns: bool = False  # a returned order puts its units back on hand
+    unknown_grace_minutes: int = Field(default=60, ge=0)  # wait for a lost create to show up
+    review_check_minutes: int = Field(default=60, ge=0)  # ask about listings in review
+    circuit_failures: int = Field(default=5, ge=1)  # passing failures in a row stop a channel
+    mass_change_share: float = Field(default=0.5, gt=0, le=1)  # guard: share of listings
 
 
 class StockOptions(BaseModel):
@@ -134,6 +141,7 @@ class StockOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     buffer: int = Field(default=0, ge=0)  # units of every SKU never offered anywhere
+    channels: dict[str, StockRule] = Field(default_factory=dict)  # [stock.channels.<name>]
 
 
 class Settings(BaseSettings):
