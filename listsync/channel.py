@@ -225,6 +225,7 @@ class ChannelLimits:
     language: str = "vi"
     currency: str = "VND"
     rate_per_second: float = 10.0
+    stock_includes_reserved: bool = False  # the figure sent counts units its open orders hold
 
 
 @dataclass(frozen=True)
@@ -297,8 +298,12 @@ class Channel(Protocol):
         """Pure: the listing this product becomes here, with every problem against the limits."""
         ...
 
-    def find_listing(self, product_sku: str) -> RemoteListing | None:
-        """Look a listing up by seller SKU; ``None`` only when the marketplace says it has none."""
+    def find_listing(self, product_sku: str, unit_skus: Sequence[str] = ()) -> RemoteListing | None:
+        """Look a listing up by seller SKU; ``None`` only when the marketplace says it has none.
+
+        ``unit_skus`` are the product's sellable SKUs: some marketplaces (Lazada) only know
+        a seller SKU per variant, so the product's own SKU alone cannot find it there.
+        """
         ...
 
     def create_listing(self, draft: Draft) -> RemoteListing:

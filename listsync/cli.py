@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -178,19 +178,23 @@ def stock_show(state: State, sku: str | None) -> None:
         on_hand = ws.ledger.on_hand([sku] if sku else None)
         if sku:
             movements = ws.ledger.movements(sku)
+            given = ws.stock_given(sku)
     echo_table([_("SKU"), _("On hand")], [[key, value] for key, value in sorted(on_hand.items())])
-    if sku:
-        click.echo("")
-        rows = [
-            [
-                m.created_at.isoformat(timespec="seconds") if m.created_at else "",
-                f"{m.delta:+d}",
-                m.reason,
-                m.note,
-            ]
-            for m in movements
+    if not sku:
+        return
+    click.echo("")
+    rows = [
+        [
+            m.created_at.isoformat(timespec="seconds") if m.created_at else "",
+            f"{m.delta:+d}",
+            m.reason,
+            m.reference or m.note,
         ]
-        echo_table([_("When (UTC)"), _("Change"), _("Reason"), _("Note")], rows)
+        for m in movements
+    ]
+    echo_table([_("When (UTC)"), _("Change"), _("Reason"), _("Order or note")], rows)
+    for line in given:
+        click.echo(line)
 
 
 # -- channels -----------------------------------------------------------------------------
@@ -248,6 +252,79 @@ def auth(state: State, channel: str, redirect_url: str | None, callback: str) ->
                 shop=shop_id, channel=channel
             )
         )
+
+
+# -- sync ---------------------------------------------------------------------------------
+def sync_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--channel", "channels", multiple=True, help=_("Only this channel (repeatable).")
+    )(command)
+    command = click.option(
+        "--dry-run", is_flag=True, help=_("Show the plan; send and record nothing.")
+    )(command)
+    return click.option(
+        "--force", is_flag=True, help=_("Allow setting stock to 0 on most listings at once.")
+    )(command)
+
+
+def run_sync(
+    state: State,
+    channels: tuple[str, ...],
+    dry_run: bool,
+    force: bool,
+    *,
+    pull: bool,
+    push: bool,
+    command: str,
+) -> None:
+    from listsync.errors import ConfigError
+    from listsync.runlock import run_lock
+    from listsync.summary import render_plan, render_summary
+
+    with state.workspace() as ws:
+        names = ws.enabled_channels(channels)
+        if not names:
+            raise ConfigError(
+                _("no channel is enabled: set enabled = true in a [channels.…] section")
+            )
+        engine = ws.sync_engine()
+        if dry_run:
+            click.echo(render_plan(engine.plan(names, force=force)))
+            return
+        with run_lock(ws.settings.ledger_path, command):
+            result = engine.run(names, pull=pull, push=push, force=force, command=command)
+    click.echo(render_summary(result))
+    if not result.ok:
+        sys.exit(result.exit_code)
+
+
+@cli.command()
+@sync_options
+@pass_state
+def sync(state: State, channels: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Pull orders, settle stock, then publish listings, stock and prices."""
+    run_sync(state, channels, dry_run, force, pull=True, push=True, command="sync")
+
+
+@cli.command()
+@sync_options
+@pass_state
+def publish(state: State, channels: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Create and update listings, stock and prices (no order pull)."""
+    run_sync(state, channels, dry_run, force, pull=False, push=True, command="publish")
+
+
+@cli.group()
+def orders() -> None:
+    """Orders from the marketplaces."""
+
+
+@orders.command("pull")
+@sync_options
+@pass_state
+def orders_pull(state: State, channels: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Pull new and changed orders into the ledger and settle stock."""
+    run_sync(state, channels, dry_run, force, pull=True, push=False, command="orders pull")
 
 
 # -- sandbox ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ own clock, which the suite moves forward to expire tokens.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -47,6 +48,10 @@ from listsync.sandbox import SandboxServer
 from listsync.tokens import MemoryTokenStore
 
 REDIRECT = "http://127.0.0.1:9/callback"
+
+
+def units(product: Product) -> list[str]:
+    return [unit.sku for unit in product.units()]
 
 
 class ChannelContract:
@@ -120,11 +125,11 @@ class ChannelContract:
     def units_on(server: SandboxServer, sku: str) -> list[dict[str, Any]]:
         return [unit for unit in ChannelContract.state(server)["listings"] if unit["sku"] == sku]
 
-    def publish(self, channel: Channel, product: Product) -> RemoteListing:
+    def publish(self, channel: Channel, product: Product, stock: int = 20) -> RemoteListing:
         draft = channel.map_product(product)
         assert draft.ok, draft.problems
         listing = channel.create_listing(draft)
-        offers = [OfferUpdate(listing, offer) for offer in draft.offers]
+        offers = [OfferUpdate(listing, replace(offer, stock=stock)) for offer in draft.offers]
         assert all(result.ok for result in channel.set_offers(offers))
         return listing
 
@@ -148,7 +153,7 @@ class ChannelContract:
         product = self.product()
         created = self.publish(channel, product)
         assert created.state in (ListingState.LIVE, ListingState.IN_REVIEW)
-        found = channel.find_listing(product.sku)
+        found = channel.find_listing(product.sku, units(product))
         assert found is not None
         assert found.remote_id == created.remote_id
         assert set(found.units) == {unit.sku for unit in product.units()}
@@ -162,7 +167,7 @@ class ChannelContract:
         server.add_fault(action="drop_after", method="POST", path=self.create_path, nth=1)
         with pytest.raises(UnknownOutcome):
             channel.create_listing(draft)
-        found = channel.find_listing(product.sku)
+        found = channel.find_listing(product.sku, units(product))
         assert found is not None
         remote_ids = {u["remote_id"] for u in self.state(server)["listings"]}
         assert remote_ids == {found.remote_id}

@@ -274,7 +274,8 @@ class HttpClient:
             self._record(call, spec.method, url, status, started, attempt, error)
             raise error from None
         except ChannelError as exc:
-            error = exc if idempotent or not self._ambiguous(exc) else self._unknown(call, exc)
+            ambiguous = not idempotent and self._ambiguous(exc, status)
+            error = self._unknown(call, exc) if ambiguous else exc
             self._record(call, spec.method, url, status, started, attempt, error)
             raise error from None
         self._record(call, spec.method, url, status, started, attempt, None)
@@ -322,8 +323,15 @@ class HttpClient:
         return error if idempotent or never_sent else self._unknown(call, error)
 
     @staticmethod
-    def _ambiguous(exc: ChannelError) -> bool:
-        """After a write was sent, only a transient failure leaves its outcome unknown."""
+    def _ambiguous(exc: ChannelError, status: int | None) -> bool:
+        """Whether a failed write may have been carried out all the same.
+
+        A refusal is not; a throttling code in the body of a normal reply is the gateway
+        turning the call away unseen, so it is not either. A 429, a 5xx, a broken or
+        malformed reply may come after the work was done (RELIABILITY.md 13, 14).
+        """
+        if isinstance(exc, RateLimited) and status != 429:
+            return False
         return isinstance(exc, TransientError)
 
     def _unknown(self, call: str, cause: ChannelError) -> UnknownOutcome:

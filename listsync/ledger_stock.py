@@ -32,14 +32,16 @@ class SettleCounts:
 
 
 class StockMixin(LedgerBase):
-    def reserved(self, states: Iterable[str]) -> dict[str, int]:
-        """Units held by orders in ``states``, per catalog SKU (case-insensitive match)."""
+    def reserved(self, states: Iterable[str], channel: str | None = None) -> dict[str, int]:
+        """Units held by orders in ``states`` (on one channel, or all), per catalog SKU."""
         query = (
             select(ORDER_LINE.c.sku, func.sum(ORDER_LINE.c.quantity))
             .join(ORDER, ORDER.c.id == ORDER_LINE.c.order_pk)
             .where(ORDER.c.state.in_([str(s) for s in states]))
             .group_by(ORDER_LINE.c.sku)
         )
+        if channel is not None:
+            query = query.where(ORDER.c.channel == channel)
         with self.read() as session:
             conn = session.connection()
             known = unit_skus(conn, True)

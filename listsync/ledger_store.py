@@ -192,6 +192,15 @@ class RecordsMixin(LedgerBase):
             rows = session.connection().execute(query.order_by(OFFER.c.sku)).mappings().all()
         return {row["sku"]: _offer_record(row) for row in rows}
 
+    def offers_of(self, sku: str, channel: str | None = None) -> list[OfferRecord]:
+        """Every shop's last accepted offer for one SKU (on one channel, or all)."""
+        query = select(OFFER).where(OFFER.c.sku == sku)
+        if channel is not None:
+            query = query.where(OFFER.c.channel == channel)
+        with self.read() as session:
+            rows = session.connection().execute(query.order_by(OFFER.c.channel)).mappings().all()
+        return [_offer_record(row) for row in rows]
+
     def save_offers(self, records: Sequence[OfferRecord]) -> None:
         if not records:
             return

@@ -149,8 +149,14 @@ def plan_push(
     options: PushOptions,
     clock: Clock,
     reserved: dict[str, int],
+    held_here: dict[str, int] | None = None,
 ) -> Plan:
-    """What a push would do, decided from the ledger alone: no marketplace call."""
+    """What a push would do, decided from the ledger alone: no marketplace call.
+
+    ``reserved`` is what open orders hold on every channel; ``held_here`` what they hold
+    on this one, added back where the channel's stock figure counts them.
+    """
+    held = held_here if channel.limits.stock_includes_reserved and held_here else {}
     shop = channel.shop_id
     records = {record.sku: record for record in ledger.listings(name, shop)}
     accepted = ledger.offers(name, shop)
@@ -178,6 +184,7 @@ def plan_push(
                 reserved.get(offer.sku, 0),
                 options.buffer + product.safety_stock,
                 options.rule,
+                held.get(offer.sku, 0),
             )
             wanted = replace(offer, stock=0 if is_retired else fig.offered)
             previous = accepted.get(offer.sku)
@@ -272,7 +279,8 @@ class Pusher:
 
     def _create(self, step: ListingStep) -> RemoteListing | None:
         sku = step.product.sku
-        found = self.circuit.guard(lambda: self.channel.find_listing(sku))
+        units = [offer.sku for offer in step.draft.offers]
+        found = self.circuit.guard(lambda: self.channel.find_listing(sku, units))
         if found is not None:
             self.tally.counts["listings_adopted"] += 1
             self._save(step, found, pushed_hash=None)

@@ -301,7 +301,9 @@ class SandboxServer:
 
     def dispatch(self, request: SandboxRequest) -> SandboxResponse:
         if request.path.startswith("/_sandbox/"):
-            return self._control(request)
+            handled = self._control(request)
+            if handled is not None:
+                return handled
         for route in self._routes:
             params = route.match(request.method, request.path)
             if params is not None:
@@ -330,7 +332,8 @@ class SandboxServer:
         """Sleep that ends early when the server stops (so a 'hang' never outlives a test)."""
         self._stopping.wait(seconds)
 
-    def _control(self, request: SandboxRequest) -> SandboxResponse:
+    def _control(self, request: SandboxRequest) -> SandboxResponse | None:
+        """The harness's control API; ``None`` for a path the app may add itself."""
         path, method, app = request.path, request.method, self.app
         try:
             if path == "/_sandbox/state" and method == "GET":
@@ -361,7 +364,7 @@ class SandboxServer:
                 return SandboxResponse(200, {"ok": True})
         except (BadRequest, TypeError, ValueError, KeyError) as exc:
             return SandboxResponse(400, {"error": "bad_request", "message": str(exc)})
-        return SandboxResponse(404, {"error": "not_found", "message": f"no control API {path}"})
+        return None
 
 
 def _public(rule: FaultRule) -> dict[str, Any]:
@@ -398,6 +401,7 @@ def parse_body(headers: Mapping[str, str], body: bytes) -> tuple[dict, dict]:
 def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -48,12 +48,16 @@ class StockFigure:
     available: int
     rule: str
     offered: int
+    held_here: int = 0  # units this channel's own open orders hold, where its figure counts them
 
     def explain(self) -> str:
-        return (
+        text = (
             f"on hand {self.on_hand} − reserved {self.reserved} − buffer {self.buffer} "
-            f"= available {self.available}; rule: {self.rule} → {self.offered}"
+            f"= available {self.available}; rule: {self.rule}"
         )
+        if self.held_here:
+            text += f"; + {self.held_here} held by its own open orders"
+        return f"{text} → {self.offered}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +82,12 @@ def offered(available_units: int, rule: StockRule) -> int:
     return share if rule.cap is None else min(share, rule.cap)
 
 
-def figure(sku: str, on_hand: int, reserved: int, buffer: int, rule: StockRule) -> StockFigure:
+def figure(
+    sku: str, on_hand: int, reserved: int, buffer: int, rule: StockRule, held_here: int = 0
+) -> StockFigure:
+    """The figure for one channel. ``held_here`` is added back for a channel whose stock
+    figure includes the units its own open orders hold (Shopee, Lazada): it subtracts them
+    itself, and refuses a figure below them."""
     free = available(on_hand, reserved, buffer)
-    return StockFigure(sku, on_hand, reserved, buffer, free, rule.describe(), offered(free, rule))
+    given = offered(free, rule) + held_here
+    return StockFigure(sku, on_hand, reserved, buffer, free, rule.describe(), given, held_here)

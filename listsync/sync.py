@@ -121,15 +121,11 @@ class SyncEngine:
         """A dry run: what a push would do on each channel, from the ledger alone."""
         outcomes = {name: ChannelOutcome(name) for name in names}
         plans: dict[str, Plan] = {}
-        reserved = self.ledger.reserved(reserving_states(self.options.reserve_from))
         for name in names:
             channels: dict[str, Channel] = {}
             self._open(name, outcomes[name], channels)
             if name in channels:
-                options = self.options.push_for(name, force)
-                plans[name] = plan_push(
-                    name, channels[name], self.ledger, options, self.clock, reserved
-                )
+                plans[name] = self._plan(name, channels[name], self.options.push_for(name, force))
                 channels[name].close()
         return RunResult(None, outcomes, plans)
 
@@ -172,9 +168,14 @@ class SyncEngine:
 
     def _push(self, name: str, channel: Channel, outcome: ChannelOutcome, force: bool) -> None:
         options = self.options.push_for(name, force)
-        reserved = self.ledger.reserved(reserving_states(self.options.reserve_from))
-        plan = plan_push(name, channel, self.ledger, options, self.clock, reserved)
+        plan = self._plan(name, channel, options)
         Pusher(name, channel, self.ledger, options, self.clock, outcome.tally).apply(plan)
+
+    def _plan(self, name: str, channel: Channel, options: PushOptions) -> Plan:
+        states = reserving_states(self.options.reserve_from)
+        reserved = self.ledger.reserved(states)
+        held = self.ledger.reserved(states, channel=name)
+        return plan_push(name, channel, self.ledger, options, self.clock, reserved, held)
 
     def _parallel(
         self,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listsync.catalog import Catalog
 from listsync.channel import Channel, ChannelContext, ChannelSettings
@@ -22,6 +22,9 @@ from listsync.ledger_records import ImportSummary, Movement, MovementReason
 from listsync.ledger_store import LedgerTokenStore
 from listsync.registry import Registry, default_registry
 from listsync.settings import Settings, channel_settings, load_settings
+
+if TYPE_CHECKING:
+    from listsync.sync import SyncEngine
 
 REMOVAL_GUARD = 0.5
 
@@ -112,6 +115,24 @@ class Workspace:
         self.ledger.add_movements([movement])
         return self.ledger.on_hand([sku])[sku]
 
+    def stock_given(self, sku: str) -> list[str]:
+        """How the stock figure each channel was last given for ``sku`` was reached."""
+        from listsync.stock import StockFigure
+
+        lines = []
+        for name in sorted(self.settings.channels):
+            for offer in self.ledger.offers_of(sku, name):
+                try:
+                    explained = StockFigure(**offer.explain).explain()
+                except TypeError:
+                    explained = _("no explanation recorded")
+                lines.append(
+                    _("{channel}: given {stock}: {how}").format(
+                        channel=name, stock=offer.stock, how=explained
+                    )
+                )
+        return lines
+
     # -- channels ---------------------------------------------------------------------
     def channel_settings(self, name: str) -> ChannelSettings:
         plugin = self.registry.get(name)
@@ -126,6 +147,35 @@ class Workspace:
             on_call=on_call,
         )
         return plugin.factory(self.channel_settings(name), context)
+
+    def sync_engine(self) -> SyncEngine:
+        from datetime import timedelta
+
+        from listsync.push import PushOptions
+        from listsync.sync import SyncEngine, SyncOptions
+
+        sync, stock = self.settings.sync, self.settings.stock
+        options = SyncOptions(
+            overlap=timedelta(minutes=self.settings.overlap_minutes),
+            backfill=timedelta(days=self.settings.backfill_days),
+            reserve_from=sync.reserve_from,
+            restock_returns=sync.restock_returns,
+            workers=sync.workers,
+            push=PushOptions(
+                buffer=stock.buffer,
+                unknown_grace=timedelta(minutes=sync.unknown_grace_minutes),
+                review_check=timedelta(minutes=sync.review_check_minutes),
+                circuit_failures=sync.circuit_failures,
+                mass_change_share=sync.mass_change_share,
+            ),
+            rules=dict(stock.channels),
+        )
+        return SyncEngine(
+            self.ledger,
+            lambda name, on_call: self.channel(name, on_call=on_call),
+            options,
+            self.clock,
+        )
 
     def enabled_channels(self, only: Sequence[str] = ()) -> list[str]:
         names = list(only) or [

@@ -46,9 +46,14 @@ class MemoryChannel:
         offer_batch: int = 3,
         review: bool = False,
         max_title: int = 120,
+        stock_includes_reserved: bool = False,
     ):
         self.name = name
-        self.limits = ChannelLimits(offer_batch=offer_batch, order_window=timedelta(days=15))
+        self.limits = ChannelLimits(
+            offer_batch=offer_batch,
+            order_window=timedelta(days=15),
+            stock_includes_reserved=stock_includes_reserved,
+        )
         self.review = review
         self.max_title = max_title
         self.items: dict[str, Stored] = {}
@@ -90,7 +95,9 @@ class MemoryChannel:
         payload = {"title": title, "category": product.category, "weight": product.weight_g}
         return Draft(product.sku, payload, offers, product.images, tuple(problems))
 
-    def find_listing(self, product_sku: str) -> RemoteListing | None:
+    def find_listing(
+        self, product_sku: str, unit_skus: Sequence[str] = ()
+    ) -> RemoteListing | None:
         self._call("find")
         stored = self.items.get(product_sku)
         return stored.listing if stored and stored.searchable else None

@@ -237,3 +237,30 @@ def test_redaction_helpers() -> None:
     assert ban_seconds("Api access frequency exceeds the limit. this ban will last 1 seconds") == 1
     assert retry_after_seconds("12") == 12
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
+
+
+def test_a_create_turned_away_by_a_throttling_code_is_retried(
+    items_server: SandboxServer, clock: FakeClock
+) -> None:
+    body = {"code": "ApiCallLimit", "message": "this ban will last 1 seconds"}
+    items_server.add_fault(action="status", method="POST", path="/items", status=200, body=body)
+    http = client(items_server, clock)
+
+    def check(response: requests.Response) -> Any:
+        data = http.json(response, "create_item")
+        if data.get("code") == "ApiCallLimit":
+            raise RateLimited(data["message"], retry_after=ban_seconds(data["message"]))
+        return data
+
+    spec = RequestSpec("POST", "/items", json={"sku": "T"})
+    assert http.call("create_item", lambda: spec, check, idempotent=False) == {"sku": "T"}
+    assert clock.sleeps == [1.0]
+    assert items_server.app.creates == 1  # type: ignore[attr-defined]
+
+
+def test_a_create_answered_with_429_is_unknown(
+    items_server: SandboxServer, clock: FakeClock
+) -> None:
+    items_server.add_fault(action="status", method="POST", path="/items", status=429)
+    with pytest.raises(UnknownOutcome):
+        create_item(client(items_server, clock), "B")

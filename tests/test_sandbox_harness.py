@@ -117,3 +117,14 @@ def test_bad_fault_rules_are_refused(items_server: SandboxServer) -> None:
         FaultRule(action="nope")
     assert post(items_server, "/_sandbox/faults", action="status", colour="red").status_code == 400
     assert requests.delete(items_server.root_url + "/_sandbox/faults", timeout=5).ok
+
+
+def test_apps_may_add_control_routes_of_their_own(items_server: SandboxServer) -> None:
+    from listsync.sandbox import Route, SandboxResponse
+
+    items_server._routes.append(  # what an app's routes() would return
+        Route("POST", "/_sandbox/settings", lambda request: SandboxResponse(200, request.json()))
+    )
+    assert post(items_server, "/_sandbox/settings", lag=5).json() == {"lag": 5}
+    assert post(items_server, "/_sandbox/nothing").status_code == 404
+    assert items_server.calls() == []

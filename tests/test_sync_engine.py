@@ -246,3 +246,15 @@ def test_pull_windows_and_checkpoint(world: World) -> None:
     assert world.channels["alpha"].calls.count("orders") == calls + 1
     assert world.ledger.order_count("alpha") == 1
     assert world.clock.now() - timedelta(hours=5) == T0
+
+
+def test_a_channel_counting_its_own_reservations_gets_them_added_back(world: World) -> None:
+    world.channels["alpha"] = MemoryChannel("alpha", stock_includes_reserved=True)
+    world.sync()
+    world.order("alpha", "A1", "TSEN-1", 3, OrderState.PAID)
+    world.order("beta", "B1", "TSEN-1", 2, OrderState.PAID)
+    world.sync()
+    assert offered(world, "beta")["TSEN-1"] == 15
+    assert offered(world, "alpha")["TSEN-1"] == 18  # 15 free + the 3 its own order holds
+    explain = world.ledger.offer("TSEN-1", "alpha", "shop-1").explain  # type: ignore[union-attr]
+    assert explain["held_here"] == 3 and explain["available"] == 15
