@@ -1,0 +1,141 @@
+"""Product photos at Lazada: uploaded (files) or migrated (URLs) once, remembered by hash.
+
+Lazada only takes images it hosts. A local file is sent to ``/image/upload`` and a web
+address to ``/image/migrate``; the URL Lazada answers is kept in
+``<workspace>/.listsync-cache/lazada-images.json`` under the file's SHA-256 (or the
+address's), per API host, so an unchanged photo is never uploaded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from listsync.errors import RejectedError
+from listsync.http import MalformedReply
+from listsync.i18n import _
+from listsync_lazada.client import LazadaClient
+from listsync_lazada.errors import CHANNEL
+from listsync_lazada.payload import dump_xml
+
+MAX_BYTES = 3_145_728
+
+
+def lazada_hosted(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host == "slatic.net" or host.endswith(".slatic.net")
+
+
+class ImageStore:
+    def __init__(self, client: LazadaClient, workspace: Path, api_host: str):
+        self.client = client
+        self.workspace = workspace
+        self.path = workspace / ".listsync-cache" / "lazada-images.json"
+        self.api_host = api_host
+        self._lock = threading.Lock()
+        self._cache: dict[str, dict[str, str]] | None = None
+
+    def url_for(self, ref: str, sku: str) -> str:
+        scheme = urlsplit(ref).scheme
+        if scheme in ("http", "https"):
+            if lazada_hosted(ref):
+                return ref
+            key = "url:" + hashlib.sha256(ref.encode()).hexdigest()
+            return self._cached(key) or self._remember(key, self._migrate(ref, sku))
+        data, path = self._read(ref, sku)
+        key = "sha256:" + hashlib.sha256(data).hexdigest()
+        return self._cached(key) or self._remember(key, self._upload(path, data, sku))
+
+    def _read(self, ref: str, sku: str) -> tuple[bytes, Path]:
+        path = Path(ref)
+        if not path.is_absolute():
+            path = self.workspace / path
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise RejectedError(
+                _("cannot read image {path} of {sku}: {error}").format(
+                    path=path, sku=sku, error=exc.strerror or exc
+                ),
+                channel=CHANNEL,
+                call="upload_image",
+                sku=sku,
+            ) from None
+        if len(data) > MAX_BYTES:
+            raise RejectedError(
+                _("image {path} of {sku} is {size:,} bytes; Lazada takes at most 3 MB").format(
+                    path=path, sku=sku, size=len(data)
+                ),
+                channel=CHANNEL,
+                call="upload_image",
+                sku=sku,
+            )
+        return data, path
+
+    def _upload(self, path: Path, data: bytes, sku: str) -> str:
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        body = self.client.call(
+            "upload_image",
+            "/image/upload",
+            {},
+            method="POST",
+            files={"image": (path.name, data, mime)},
+            idempotent=True,
+            sku=sku,
+        )
+        return _image_url(body)
+
+    def _migrate(self, url: str, sku: str) -> str:
+        payload = dump_xml({"Request": {"Image": {"Url": url}}})
+        body = self.client.call(
+            "migrate_image",
+            "/image/migrate",
+            {"payload": payload},
+            method="POST",
+            idempotent=True,
+            sku=sku,
+        )
+        return _image_url(body)
+
+    # -- the cache file ----------------------------------------------------------------
+    def _load(self) -> dict[str, dict[str, str]]:
+        if self._cache is None:
+            try:
+                raw = json.loads(self.path.read_text("utf-8"))
+                self._cache = raw if isinstance(raw, dict) else {}
+            except (OSError, ValueError):
+                self._cache = {}
+        return self._cache
+
+    def _cached(self, key: str) -> str | None:
+        with self._lock:
+            return self._load().get(self.api_host, {}).get(key)
+
+    def _remember(self, key: str, url: str) -> str:
+        with self._lock:
+            cache = self._load()
+            cache.setdefault(self.api_host, {})[key] = url
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".lazada-images.")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(cache, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            os.replace(tmp, self.path)
+        return url
+
+
+def _image_url(body: dict[str, Any]) -> str:
+    data = body.get("data")
+    image = data.get("image") if isinstance(data, dict) else None
+    url = image.get("url") if isinstance(image, dict) else None
+    if not isinstance(url, str) or not url:
+        raise MalformedReply(
+            _("Lazada's image reply carries no URL"), channel=CHANNEL, call="upload_image"
+        )
+    return url

@@ -1,0 +1,283 @@
+"""A catalog Product as a Lazada ``/product/create`` payload: pure, every problem at once.
+
+The payload is ``{"Request": {"Product": {...}}}`` (JSON by default, XML on request; see
+:mod:`listsync_lazada.payload`). Images are left as the catalog's references (paths or
+URLs): the channel uploads or migrates them and puts Lazada's URLs in before sending.
+Lazada has no product-level seller SKU, so the catalog's product SKU travels in the free
+``model`` attribute; the sellable units are the Skus, each with its own SellerSku.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from listsync.catalog import ChannelOverride, Dimensions, Product
+from listsync.channel import Draft, MappingProblem, Money, Offer
+from listsync.errors import ConfigError
+from listsync.i18n import _
+
+MAX_TITLE_BYTES = 255
+MAX_DESCRIPTION = 25_000
+MAX_IMAGES = 8
+MAX_WEIGHT_G = 40_000
+MAX_SIZE_CM = 300
+XML_NAME = re.compile(r"^[^\W\d][\w.-]*$")
+Report = Callable[..., None]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Package(_Strict):
+    length_cm: int = Field(gt=0)
+    width_cm: int = Field(gt=0)
+    height_cm: int = Field(gt=0)
+
+
+class CategoryMap(_Strict):
+    id: int
+    name: str = ""
+    package: Package | None = None
+    attributes: dict[str, list[str]] = Field(default_factory=dict)
+    required: list[str] = Field(default_factory=list)
+
+
+class LazadaMapping(_Strict):
+    default_brand: str = "No Brand"
+    brands: dict[str, str] = Field(default_factory=dict)
+    sale_props: dict[str, str] = Field(default_factory=dict)
+    attributes: dict[str, list[str]] = Field(default_factory=dict)
+    categories: dict[str, CategoryMap] = Field(default_factory=dict)
+
+    def by_id(self, category_id: int) -> CategoryMap | None:
+        return next((c for c in self.categories.values() if c.id == category_id), None)
+
+
+def load_mapping(path: Path | None = None) -> LazadaMapping:
+    """The mapping file given in settings, or the one shipped with the adapter."""
+    if path is None:
+        text = files("listsync_lazada").joinpath("categories.yaml").read_text("utf-8")
+        where = "listsync_lazada/categories.yaml"
+    else:
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                _("cannot read the Lazada mapping file {path}: {error}").format(
+                    path=path, error=exc.strerror or exc
+                )
+            ) from None
+        where = str(path)
+    try:
+        return LazadaMapping.model_validate(yaml.safe_load(text) or {})
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+        )
+        raise ConfigError(f"{where}: {problems}") from None
+
+
+def _html(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs)
+
+
+def _kg(grams: int) -> str:
+    return format((Decimal(grams) / 1000).normalize(), "f")
+
+
+class Mapper:
+    def __init__(self, mapping: LazadaMapping, language: str = "vi", payload_format: str = "json"):
+        self.mapping = mapping
+        self.language = language
+        self.payload_format = payload_format
+
+    def map(self, product: Product, channel: str = "lazada") -> Draft:
+        problems: list[MappingProblem] = []
+
+        def problem(field: str, message: str, sku: str = product.sku) -> None:
+            problems.append(MappingProblem(sku, field, message))
+
+        override = product.override(channel)
+        category = self.mapping.categories.get(product.category)
+        category_id: int | None = None
+        if override.category_id:
+            try:
+                category_id = int(override.category_id)
+            except ValueError:
+                problem("category_id", _("a Lazada category id is a number"))
+            if category_id is not None:
+                category = self.mapping.by_id(category_id) or category
+        elif category is None:
+            problem(
+                "category",
+                _("no Lazada category is mapped for '{key}' (add it to the mapping file)").format(
+                    key=product.category
+                ),
+            )
+        else:
+            category_id = category.id
+
+        title = override.title or product.name.get(self.language)
+        if len(title.encode("utf-8")) > MAX_TITLE_BYTES:
+            problem(
+                "name",
+                _("Lazada titles are at most {limit} bytes; this one is {size}").format(
+                    limit=MAX_TITLE_BYTES, size=len(title.encode("utf-8"))
+                ),
+            )
+        description = _html(product.description.get(self.language))
+        if len(description) > MAX_DESCRIPTION:
+            problem("description", _("the description is over 25,000 characters as HTML"))
+        if not product.images:
+            problem("images", _("Lazada needs at least one image (the main image)"))
+        if len(product.images) > MAX_IMAGES:
+            problem(
+                "images",
+                _("Lazada takes at most {limit} images; this product has {count}").format(
+                    limit=MAX_IMAGES, count=len(product.images)
+                ),
+            )
+        if product.weight_g > MAX_WEIGHT_G:
+            problem("weight_g", _("Lazada takes packages of at most 40 kg"))
+        package = product.dimensions or (category.package if category else None)
+        if package is None:
+            problem(
+                "dimensions",
+                _("Lazada needs the package size; give dimensions or a package for the category"),
+            )
+        elif package.length_cm + package.width_cm + package.height_cm > MAX_SIZE_CM:
+            problem("dimensions", _("Lazada takes length + width + height of at most 300 cm"))
+
+        attributes: dict[str, Any] = {
+            "name": title,
+            "description": description,
+            "brand": self.mapping.brands.get(product.brand, self.mapping.default_brand),
+            "model": product.sku,
+        }
+        short = self._short_description(product)
+        if short:
+            attributes["short_description"] = short
+        sources = {**self.mapping.attributes, **(category.attributes if category else {})}
+        for lazada_name, catalog_names in sources.items():
+            value = next(
+                (product.attributes[n] for n in catalog_names if n in product.attributes), None
+            )
+            if value:
+                attributes[lazada_name] = value
+        attributes.update(override.attributes)
+        for required in category.required if category else ():
+            if not str(attributes.get(required, "")).strip():
+                names = sources.get(required) or [required]
+                problem(
+                    "attributes",
+                    _("Lazada category '{category}' requires attribute '{label}'").format(
+                        category=category.name if category else category_id, label=names[0]
+                    ),
+                )
+
+        skus, variation, offers = self._skus(product, package, override, problem)
+        tree: dict[str, Any] = {
+            "PrimaryCategory": str(category_id or ""),
+            "Images": {"Image": list(product.images)},
+            "Attributes": attributes,
+        }
+        if variation:
+            tree["variation"] = variation
+        tree["Skus"] = {"Sku": skus}
+        images = tuple(
+            dict.fromkeys([*product.images, *(i for v in product.variants for i in v.images)])
+        )
+        return Draft(
+            product_sku=product.sku,
+            payload={"Request": {"Product": tree}},
+            offers=tuple(offers),
+            images=images,
+            problems=tuple(problems),
+        )
+
+    def _short_description(self, product: Product) -> str:
+        lines = []
+        if product.ocop:
+            lines.append(_("Sản phẩm OCOP {stars} sao").format(stars=product.ocop.stars))
+        if product.origin and (product.origin.commune or product.origin.province):
+            where = ", ".join(p for p in (product.origin.commune, product.origin.province) if p)
+            lines.append(_("Xuất xứ: {where}").format(where=where))
+        return (
+            "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+            if lines
+            else ""
+        )
+
+    def _skus(
+        self,
+        product: Product,
+        package: Dimensions | Package | None,
+        override: ChannelOverride,
+        problem: Report,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any], list[Offer]]:
+        skus: list[dict[str, Any]] = []
+        offers: list[Offer] = []
+        options: dict[str, list[str]] = {}
+        variants = {variant.sku: variant for variant in product.variants}
+        for unit in product.units():
+            price = override.price_rule.apply(unit.price_vnd)
+            sku: dict[str, Any] = {
+                "SellerSku": unit.sku,
+                "quantity": "0",
+                "price": str(price),
+                "package_weight": _kg(product.weight_g),
+            }
+            if package is not None:
+                sku.update(
+                    package_length=str(package.length_cm),
+                    package_width=str(package.width_cm),
+                    package_height=str(package.height_cm),
+                )
+            if unit.options:
+                sale_prop = {}
+                for name, value in unit.options.items():
+                    key = self.mapping.sale_props.get(name, name)
+                    sale_prop[key] = value
+                    options.setdefault(name, [])
+                    if value not in options[name]:
+                        options[name].append(value)
+                    if self.payload_format == "xml" and not XML_NAME.match(key):
+                        problem(
+                            "options",
+                            _(
+                                "option '{name}' needs a Lazada sale property in the mapping "
+                                "(sale_props) to be sent as XML"
+                            ).format(name=name),
+                            unit.sku,
+                        )
+                sku["saleProp"] = sale_prop
+            variant = variants.get(unit.sku)
+            if variant is not None and variant.images:
+                if len(variant.images) > MAX_IMAGES:
+                    problem("images", _("Lazada takes at most 8 images per SKU"), unit.sku)
+                sku["Images"] = {"Image": list(variant.images)}
+            skus.append(sku)
+            offers.append(Offer(sku=unit.sku, stock=0, price=Money.vnd(price)))
+        variation = {}
+        custom = [name for name in options if name not in self.mapping.sale_props]
+        for index, name in enumerate(custom, start=1):
+            variation[f"variation{index}"] = {
+                "name": name,
+                "hasImage": "false",
+                "customize": "true",
+                "options": {"option": options[name]},
+            }
+        return skus, variation, offers

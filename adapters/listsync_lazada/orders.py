@@ -1,0 +1,139 @@
+"""Lazada orders as the core's Orders: item rows folded into lines, item statuses into one state.
+
+Lazada keeps the status on each order item, one row per unit. The order's state is
+decided from its items:
+
+- units that are cancelled or came back (``canceled``, ``returned``,
+  ``shipped_back_success``) are *closed*; the others are *open*;
+- with open units, the state is the least advanced of theirs (one unit still packed and
+  one shipped: PAID, the order is not all on its way), and the lines hold only the open
+  units, so a unit cancelled out of a larger order is not counted as sold;
+- with every unit closed, the state is RETURNED if any unit came back, else CANCELLED, and
+  the lines hold every unit (what is given back).
+
+Lost or damaged parcels (``lost``, ``lost_by_3pl``, ``damaged_by_3pl``,
+``package_scrapped``) and failed deliveries still on their way back count as SHIPPED: the
+goods left and have not come back. An unknown status counts as PAID (stock stays held).
+
+An order's total is Lazada's ``price``: the items' total before vouchers and shipping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from listsync.channel import Money, Order, OrderLine, OrderState
+from listsync.http import MalformedReply
+from listsync.i18n import _
+from listsync_lazada.errors import CHANNEL
+
+VN = timezone(timedelta(hours=7))
+STATES: dict[str, OrderState] = {
+    "unpaid": OrderState.PENDING,
+    "pending": OrderState.PAID,
+    "topack": OrderState.PAID,
+    "packed": OrderState.PAID,
+    "repacked": OrderState.PAID,
+    "toship": OrderState.PAID,
+    "ready_to_ship": OrderState.PAID,
+    "ready_to_ship_pending": OrderState.PAID,
+    "shipped": OrderState.SHIPPED,
+    "shipping": OrderState.SHIPPED,
+    "failed": OrderState.SHIPPED,
+    "failed_delivery": OrderState.SHIPPED,
+    "shipped_back": OrderState.SHIPPED,
+    "shipped_back_failed": OrderState.SHIPPED,
+    "lost": OrderState.SHIPPED,
+    "lost_by_3pl": OrderState.SHIPPED,
+    "damaged_by_3pl": OrderState.SHIPPED,
+    "package_scrapped": OrderState.SHIPPED,
+    "delivered": OrderState.COMPLETED,
+    "confirmed": OrderState.COMPLETED,
+    "canceled": OrderState.CANCELLED,
+    "cancelled": OrderState.CANCELLED,
+    "returned": OrderState.RETURNED,
+    "shipped_back_success": OrderState.RETURNED,
+}
+PROGRESS = (OrderState.PENDING, OrderState.PAID, OrderState.SHIPPED, OrderState.COMPLETED)
+CLOSED = (OrderState.CANCELLED, OrderState.RETURNED)
+
+
+def item_state(status: str) -> OrderState:
+    return STATES.get(status.strip().lower(), OrderState.PAID)
+
+
+def order_state(statuses: Iterable[str]) -> OrderState:
+    states = [item_state(status) for status in statuses]
+    open_states = [state for state in states if state not in CLOSED]
+    if open_states:
+        return min(open_states, key=PROGRESS.index)
+    return OrderState.RETURNED if OrderState.RETURNED in states else OrderState.CANCELLED
+
+
+def parse_time(raw: Any, order_id: str) -> datetime:
+    """Lazada writes ``2024-05-01 09:30:00 +0700``; ISO 8601 is read too. Returns UTC."""
+    text = str(raw or "").strip()
+    for parse in (
+        lambda t: datetime.strptime(t, "%Y-%m-%d %H:%M:%S %z"),
+        datetime.fromisoformat,
+    ):
+        try:
+            moment = parse(text)
+        except ValueError:
+            continue
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    raise MalformedReply(
+        _("order {order_id} has a time Lazada should not send: {value!r}").format(
+            order_id=order_id, value=text
+        ),
+        channel=CHANNEL,
+        call="get_orders",
+    )
+
+
+def parse_money(raw: Any, currency: str, order_id: str, field: str) -> Money:
+    """Money from Lazada's strings (``"125000.00"``); a float never passes through float."""
+    try:
+        return Money(Decimal(str(raw).strip()), currency or "VND")
+    except (InvalidOperation, ValueError):
+        raise MalformedReply(
+            _("order {order_id} has {field} {value!r}, not an amount of {currency}").format(
+                order_id=order_id, field=field, value=raw, currency=currency
+            ),
+            channel=CHANNEL,
+            call="get_orders",
+        ) from None
+
+
+def fold(order: Mapping[str, Any], items: Iterable[Mapping[str, Any]]) -> Order:
+    order_id = str(order["order_id"])
+    rows = list(items)
+    statuses = sorted(
+        {str(row.get("status", "")) for row in rows} or set(order.get("statuses", []))
+    )
+    state = order_state(statuses)
+    if state not in CLOSED:
+        rows = [row for row in rows if item_state(str(row.get("status", ""))) not in CLOSED]
+    lines: dict[tuple[str, Money], list[str]] = {}
+    currency = "VND"
+    for row in rows:
+        currency = str(row.get("currency") or "VND")
+        price = parse_money(row.get("item_price"), currency, order_id, "item_price")
+        lines.setdefault((str(row.get("sku", "")), price), []).append(
+            str(row.get("order_item_id", ""))
+        )
+    return Order(
+        order_id=order_id,
+        state=state,
+        status=",".join(statuses),
+        created_at=parse_time(order.get("created_at"), order_id),
+        updated_at=parse_time(order.get("updated_at"), order_id),
+        total=parse_money(order.get("price", "0"), currency, order_id, "price"),
+        lines=tuple(
+            OrderLine(sku=sku, quantity=len(ids), unit_price=price, line_id=ids[0])
+            for (sku, price), ids in lines.items()
+        ),
+    )
