@@ -12,6 +12,7 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -256,3 +257,28 @@ class Catalog(BaseModel):
 
     def unit_skus(self) -> list[str]:
         return [unit.sku for product in self.products for unit in product.units()]
+
+    def rebased(self, workspace: Path) -> Catalog:
+        """Image paths made relative to ``workspace`` (where adapters look for them).
+
+        In the file they are relative to the file; the ledger keeps them relative to the
+        workspace, or absolute when the photo lies outside it. Web addresses stay as they are.
+        """
+        base = Path(self.source).parent if self.source else workspace
+
+        def move(image: str) -> str:
+            if "://" in image or Path(image).is_absolute():
+                return image
+            where = (base / image).resolve()
+            try:
+                return where.relative_to(workspace.resolve()).as_posix()
+            except ValueError:
+                return str(where)
+
+        def product(p: Product) -> Product:
+            variants = tuple(
+                v.model_copy(update={"images": tuple(map(move, v.images))}) for v in p.variants
+            )
+            return p.model_copy(update={"images": tuple(map(move, p.images)), "variants": variants})
+
+        return self.model_copy(update={"products": tuple(map(product, self.products))})

@@ -86,6 +86,7 @@ class Workspace:
         self, catalog: Catalog, *, allow_removals: bool = False, dry_run: bool = False
     ) -> ImportSummary:
         """Make the ledger's catalog equal ``catalog``, refusing to drop half of it by mistake."""
+        catalog = catalog.rebased(self.root)
         plan = self.ledger.plan_import(catalog.products)
         if plan.removed_share > REMOVAL_GUARD and not allow_removals:
             raise InputError(

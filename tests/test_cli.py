@@ -153,3 +153,21 @@ def test_help_is_fast_and_every_command_has_help() -> None:
             check=True,
         ).stdout
     )
+
+
+def test_image_paths_are_kept_relative_to_the_workspace(ws: Path, tmp_path: Path) -> None:
+    from listsync.ledger import Ledger
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "catalog.yaml").write_text(
+        (ws / "catalog.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert run("-w", str(ws), "catalog", "import").exit_code == 0
+    with Ledger.open(ws / "listsync.sqlite3") as ledger:
+        images = {p.sku: p.images for p in ledger.products()}
+    assert images["TSTH"] == ("images/tra-sen-tay-ho.png",)
+    assert run("-w", str(ws), "catalog", "import", str(outside / "catalog.yaml")).exit_code == 0
+    with Ledger.open(ws / "listsync.sqlite3") as ledger:
+        moved = {p.sku: p.images for p in ledger.products()}
+    assert moved["TSTH"] == (str((outside / "images/tra-sen-tay-ho.png").resolve()),)
