@@ -12,8 +12,8 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator

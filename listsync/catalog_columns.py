@@ -2,7 +2,7 @@
 
 One row per variant; a product without variants is one row. ``sku`` is on every row and ties a
 product's rows together; the product's other columns may repeat on each row or be left blank
-after the first, but never disagree. Every column is documented in docs/catalog-format.md.
+after the first, but never disagree. Every column is documented in the README ("The catalog file").
 Reading rows is :mod:`listsync.catalog_table`; reading and writing the files themselves is
 :mod:`listsync.catalog_files`.
 """

@@ -6,7 +6,7 @@ sentence``, not one mistake per attempt. So readers (:mod:`listsync.catalog_tabl
 single cell; this module then checks what needs the whole file (duplicate SKUs, variants that
 disagree), validates each draft with the model and turns the model's complaints into
 sentences placed on the file's row and column. The format is described for people in
-docs/catalog-format.md.
+the README ("The catalog file").
 """
 
 from __future__ import annotations

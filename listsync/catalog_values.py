@@ -5,7 +5,7 @@ text of each scalar. All of them go through :func:`parse`, so a price means the 
 format, and a mistake gets the same sentence wherever it was made. :class:`Draft` and
 :class:`Reading` are what the readers of each format hand to :mod:`listsync.catalog_files`.
 
-Money rules (see docs/catalog-format.md):
+Money rules (see the README ("The catalog file")):
 
 * VND is whole dong. ``120000``, ``120.000``, ``120,000`` and ``120 000`` all mean 120000:
   dong have no fraction, so a dot or comma followed by groups of exactly three digits can only

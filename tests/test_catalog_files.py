@@ -738,7 +738,7 @@ def test_catalog_error_lists_every_problem_as_file_row_field_message(tmp_path: P
 
 @pytest.mark.parametrize("language", ["csv", "yaml"])
 def test_examples_in_the_format_guide_load(tmp_path: Path, language: str) -> None:
-    guide = (SAMPLES.parent / "docs" / "catalog-format.md").read_text(encoding="utf-8")
+    guide = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
     example = guide.split(f"```{language}\n", 1)[1].split("```", 1)[0]
     catalog = load(write_text(tmp_path, example, name=f"example.{language}"))
     assert catalog.products[0].sku == "TSTH"
