@@ -95,9 +95,7 @@ class MemoryChannel:
         payload = {"title": title, "category": product.category, "weight": product.weight_g}
         return Draft(product.sku, payload, offers, product.images, tuple(problems))
 
-    def find_listing(
-        self, product_sku: str, unit_skus: Sequence[str] = ()
-    ) -> RemoteListing | None:
+    def find_listing(self, product_sku: str, unit_skus: Sequence[str] = ()) -> RemoteListing | None:
         self._call("find")
         stored = self.items.get(product_sku)
         return stored.listing if stored and stored.searchable else None
