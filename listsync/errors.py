@@ -101,6 +101,14 @@ class AuthError(ChannelError):
     """The shop's authorization is missing, expired or revoked: re-authorize."""
 
 
+class SetupError(ChannelError):
+    """The app's credentials or this computer's clock are wrong: fix them; retrying won't."""
+
+
+class ClockSkewError(SetupError):
+    """The marketplace refused a timestamp we had just taken: this computer's clock is off."""
+
+
 class RejectedError(ChannelError):
     """The marketplace refused this item; retrying the same request will not help."""
 

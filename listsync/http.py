@@ -133,11 +133,15 @@ class RequestSpec:
 
 
 class RateLimiter:
-    """A token bucket per channel, on an injectable clock, that can also be told to pause."""
+    """A token bucket per channel, on an injectable clock, that can also be told to pause.
+
+    Without a burst the calls are evenly spaced, so a gateway that counts calls over a
+    sliding second never sees more than the rate.
+    """
 
     def __init__(self, rate_per_second: float, clock: Clock, burst: float | None = None):
         self.rate = rate_per_second
-        self.capacity = burst if burst is not None else max(1.0, rate_per_second)
+        self.capacity = burst if burst is not None else 1.0  # evenly paced: no burst
         self.clock = clock
         self._tokens = self.capacity
         self._last = clock.monotonic()

@@ -32,6 +32,7 @@ from listsync.errors import (
     ChannelError,
     RateLimited,
     RejectedError,
+    SetupError,
     TransientError,
     UnknownOutcome,
 )
@@ -56,7 +57,11 @@ CREATE, VERIFY, UPDATE, REVIEW, NONE, PROBLEMS, REJECTED, WAIT_REVIEW = (
 
 
 class ChannelStopped(ChannelError):
-    """This channel cannot go on in this run; the others do."""
+    """This channel cannot go on in this run; the others do. ``cause`` is what stopped it."""
+
+    def __init__(self, message: str, *, cause: ChannelError | None = None):
+        super().__init__(message)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,15 @@ class Circuit:
     def guard(self, call: Callable[[], T]) -> T:
         try:
             result = call()
-        except AuthError as exc:
-            raise ChannelStopped(
-                _("{error}; re-authorize: listsync auth {name}").format(error=exc, name=self.name)
-            ) from None
+        except (AuthError, SetupError) as exc:
+            # no call can succeed until the shop is re-authorized, or the app's keys or this
+            # computer's clock are set right; the adapter's sentence says which, as in a pull
+            raise ChannelStopped(str(exc), cause=exc) from None
         except RateLimited as exc:
             if exc.quota_exhausted:
                 raise ChannelStopped(
-                    _("{error}; the marketplace's limit for today is used up").format(error=exc)
+                    _("{error}; the marketplace's limit for today is used up").format(error=exc),
+                    cause=exc,
                 ) from None
             self._failed(exc)
             raise
@@ -138,7 +144,8 @@ class Circuit:
             raise ChannelStopped(
                 _("stopped after {n} failures in a row; last: {error}").format(
                     n=self.failures, error=exc
-                )
+                ),
+                cause=exc,
             ) from None
 
 
@@ -305,6 +312,11 @@ class Pusher:
             return None
         except TransientError as exc:
             self._record(step, state=ListingState.PENDING, last_error=exc.detail)
+            raise
+        except ChannelStopped as exc:  # the intent must not stay SENDING once the run ends
+            sent = isinstance(exc.cause, UnknownOutcome)
+            state = ListingState.UNKNOWN if sent else ListingState.PENDING
+            self._record(step, state=state, last_error=exc.detail)
             raise
         self.tally.counts["listings_created"] += 1
         self._save(step, created, pushed_hash=step.draft.content_hash)
