@@ -12,7 +12,7 @@ from listsync_lazada.sandbox import APP_KEY, SELLER_ID, LazadaSandbox
 from listsync_lazada.testing import REDIRECT, connect, consent_code, grant, raw_call
 
 from listsync.clock import FakeClock
-from listsync.errors import AuthError
+from listsync.errors import AuthError, ClockSkewError, SetupError
 from listsync.sandbox import SandboxServer
 from listsync.tokens import MemoryTokenStore
 
@@ -189,7 +189,7 @@ def test_refresh_token_past_its_expiry_is_not_even_tried(
 def test_wrong_secret_is_explained(server: SandboxServer, tmp_path: Path) -> None:
     channel = connect(server, tmp_path, authorize=False, app_secret="wrong")
     consent = requests.get(channel.authorization_url(REDIRECT), allow_redirects=False, timeout=5)
-    with pytest.raises(AuthError, match="check app_key and app_secret") as caught:
+    with pytest.raises(SetupError, match="check app_key and app_secret") as caught:
         channel.authorize(consent.headers["Location"])
     assert "wrong" not in str(caught.value)
 
@@ -206,6 +206,6 @@ def test_secrets_never_reach_the_call_log(server: SandboxServer, tmp_path: Path)
 def test_a_clock_hours_off_is_explained(server: SandboxServer, tmp_path: Path) -> None:
     channel = connect(server, tmp_path)
     channel.client.wall_clock = lambda: datetime.now(UTC).timestamp() - 3 * 3600
-    with pytest.raises(AuthError, match="clock is more than 2 hours off"):
+    with pytest.raises(ClockSkewError, match="clock is more than 2 hours off"):
         channel.find_listing("X")
     assert len(server.calls(path="/rest/products/get")) == 1  # not retried

@@ -12,7 +12,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from listsync.errors import AuthError, ChannelError, RateLimited, RejectedError, TransientError
+from listsync.errors import (
+    AuthError,
+    ChannelError,
+    ClockSkewError,
+    RateLimited,
+    RejectedError,
+    SetupError,
+    TransientError,
+)
 from listsync.http import ban_seconds
 from listsync.i18n import _
 
@@ -127,7 +135,7 @@ def from_body(body: Mapping[str, Any], *, call: str, sku: str = "") -> ChannelEr
             call=call,
         )
     if code == "IncompleteSignature" or (code == "InvalidParameter" and "app_key" in message):
-        return AuthError(
+        return SetupError(
             _(
                 "Lazada did not accept the request signature ({said}): check app_key and "
                 "app_secret in [channels.lazada]"
@@ -136,7 +144,7 @@ def from_body(body: Mapping[str, Any], *, call: str, sku: str = "") -> ChannelEr
             call=call,
         )
     if "timestamp" in message.lower() or "timestamp" in code.lower():
-        return AuthError(
+        return ClockSkewError(
             _(
                 "Lazada refused the request time ({said}): this computer's clock is more than "
                 "2 hours off; set it right"

@@ -1,0 +1,330 @@
+"""Talking to Shopee: signed requests, the reply envelope, errors, and the shop's tokens.
+
+Every attempt is signed afresh with the current time (the HTTP client rebuilds the request
+for each attempt). Errors are read from the body whatever the HTTP status — Shopee's status
+for errors is not documented (UNCONFIRMED) and both 200 and 4xx occur — and become the
+core's typed errors through :mod:`listsync_shopee.errors`.
+
+Tokens (shopee.md §1.3): an access token lives 4 hours, a refresh token 30 days and works
+once; each refresh answers a new pair, which is saved through the token store before it is
+used. When Shopee refuses an access token we refresh once and try the call once more.
+When a refresh's reply is lost, the old refresh token may already be spent: we try it once
+more (it still works if Shopee never saw the first try) and otherwise stop with an
+AuthError that says to authorize again — never a loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from pydantic import SecretStr
+
+from listsync.channel import ChannelContext, Token
+from listsync.errors import AuthError, ChannelError, UnknownOutcome
+from listsync.http import HttpClient, MalformedReply, RateLimiter, RequestSpec, RetryPolicy
+from listsync.i18n import _
+from listsync_shopee import signing
+from listsync_shopee.errors import (
+    CHANNEL,
+    REAUTHORIZE,
+    ClockSkew,
+    Subject,
+    TokenRejected,
+    classify,
+)
+from listsync_shopee.settings import ShopeeSettings
+
+DEFAULT_RATE = 10.0
+REFRESH_LIFETIME = timedelta(days=30)
+PACING = 0.9  # share of rate_per_second actually used
+Params = Sequence[tuple[str, Any]]
+
+
+class ShopeeClient:
+    def __init__(self, settings: ShopeeSettings, context: ChannelContext):
+        self.settings = settings
+        self.context = context
+        self.partner_id = settings.partner_id
+        self._key = settings.partner_key.get_secret_value()
+        self.shop_id: str | None = settings.shop_id
+        self.http = HttpClient(
+            channel=CHANNEL,
+            base_url=settings.base_url,
+            timeout=settings.timeout_seconds,
+            rate_per_second=settings.rate_per_second or DEFAULT_RATE,
+            policy=RetryPolicy(max_attempts=settings.max_attempts),
+            clock=context.clock,
+            on_call=context.on_call,
+            secrets=(self._key,),
+        )
+        # Evenly paced, no burst, with a margin: a gateway counting calls per sliding second
+        # then never sees more than the rate, whatever the network's jitter (a full bucket
+        # plus its refill would be twice the rate).
+        pace = self.http.limiter.rate * PACING
+        self.http.limiter = RateLimiter(pace, context.clock, burst=1.0)
+        self._refresh_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def now(self) -> datetime:
+        return self.context.clock.now()
+
+    def _timestamp(self) -> int:
+        return int(self.now().timestamp())
+
+    # -- authorization ----------------------------------------------------------------
+    def authorization_url(self, redirect_url: str) -> str:
+        timestamp = self._timestamp()
+        query = {
+            "partner_id": self.partner_id,
+            "timestamp": timestamp,
+            "sign": signing.sign(self._key, self.partner_id, signing.AUTH_PARTNER, timestamp),
+            "redirect": redirect_url,
+        }
+        return f"{self.http.base_url}{signing.AUTH_PARTNER}?{urlencode(query)}"
+
+    def exchange_code(self, code: str, shop_id: str) -> Token:
+        """Trade the consent code for the shop's first token pair, saved before it is used."""
+        body = {"code": code, "partner_id": self.partner_id, "shop_id": int(shop_id)}
+        reply = self.public("get_access_token", "POST", signing.TOKEN_GET, json=body)
+        token = self._token_from(reply, "get_access_token", shop_id)
+        self.context.tokens.save(CHANNEL, shop_id, token)
+        self.shop_id = shop_id
+        self._hide(token)
+        return token
+
+    def require_shop(self) -> str:
+        if not self.shop_id:
+            raise AuthError(
+                _(
+                    "no Shopee shop is set: add shop_id to [channels.shopee] or run"
+                    " `listsync auth shopee`"
+                ),
+                channel=CHANNEL,
+            )
+        return self.shop_id
+
+    def token(self) -> Token:
+        """The shop's access token, refreshed first when it is about to expire."""
+        shop = self.require_shop()
+        token = self.context.tokens.load(CHANNEL, shop)
+        if token is None:
+            raise AuthError(
+                _("shop {shop} is not authorized yet: run `listsync auth shopee`").format(
+                    shop=shop
+                ),
+                channel=CHANNEL,
+            )
+        self._hide(token)
+        if token.expired(self.now()):
+            token = self.refresh(token)
+        return token
+
+    def refresh(self, stale: Token) -> Token:
+        """A new token pair in place of ``stale``; another thread's fresh pair is reused."""
+        shop = self.require_shop()
+        with self._refresh_lock:
+            current = self.context.tokens.load(CHANNEL, shop) or stale
+            if _secret(current.access_token) != _secret(stale.access_token):
+                return current
+            if current.refresh_token is None or (
+                current.refresh_expires_at is not None and self.now() >= current.refresh_expires_at
+            ):
+                raise AuthError(
+                    _("Shopee's refresh token for shop {shop} has expired: {fix}").format(
+                        shop=shop, fix=REAUTHORIZE
+                    ),
+                    channel=CHANNEL,
+                    call="refresh_access_token",
+                )
+            body = {
+                "refresh_token": _secret(current.refresh_token),
+                "partner_id": self.partner_id,
+                "shop_id": int(shop),
+            }
+            reply = self._refresh_call(body)
+            token = self._token_from(reply, "refresh_access_token", shop)
+            self.context.tokens.save(CHANNEL, shop, token)
+            self._hide(token)
+            return token
+
+    def _refresh_call(self, body: dict[str, Any]) -> dict[str, Any]:
+        call = "refresh_access_token"
+        try:
+            return self.public(call, "POST", signing.TOKEN_REFRESH, json=body)
+        except ClockSkew:
+            raise
+        except UnknownOutcome:
+            pass
+        except AuthError as error:
+            raise AuthError(error.detail, channel=CHANNEL, call=call) from None
+        try:
+            return self.public(call, "POST", signing.TOKEN_REFRESH, json=body)
+        except ClockSkew:
+            raise
+        except ChannelError:
+            raise AuthError(
+                _(
+                    "the reply to Shopee's token refresh was lost, and the single-use refresh"
+                    " token is now spent: {fix}"
+                ).format(fix=REAUTHORIZE),
+                channel=CHANNEL,
+                call=call,
+            ) from None
+
+    def _token_from(self, reply: dict[str, Any], call: str, shop: str) -> Token:
+        access, refresh, lifetime = (
+            reply.get("access_token"),
+            reply.get("refresh_token"),
+            reply.get("expire_in"),
+        )
+        if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
+            raise AuthError(
+                _("Shopee's token reply had no token in it: {fix}").format(fix=REAUTHORIZE),
+                channel=CHANNEL,
+                call=call,
+            )
+        seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else 4 * 3600
+        now = self.now()
+        return Token(
+            access_token=SecretStr(access),
+            expires_at=now + timedelta(seconds=seconds),
+            refresh_token=SecretStr(refresh),
+            refresh_expires_at=now + REFRESH_LIFETIME,
+            extra={"shop_id": shop},
+        )
+
+    def _hide(self, token: Token) -> None:
+        """Keep token values out of every message the HTTP client writes."""
+        values = [self._key, _secret(token.access_token)]
+        if token.refresh_token is not None:
+            values.append(_secret(token.refresh_token))
+        self.http.secrets = tuple(values)
+
+    # -- calls --------------------------------------------------------------------------
+    def public(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        files: Any = None,
+        idempotent: bool = False,
+    ) -> dict[str, Any]:
+        """A call without a shop; returns the whole reply (token replies are top-level)."""
+
+        def common() -> list[tuple[str, Any]]:
+            timestamp = self._timestamp()
+            sign = signing.sign(self._key, self.partner_id, path, timestamp)
+            return [("partner_id", self.partner_id), ("timestamp", timestamp), ("sign", sign)]
+
+        return self._send(call, method, path, common, (), json, files, idempotent, Subject(), False)
+
+    def shop(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        params: Params = (),
+        json: Any = None,
+        idempotent: bool,
+        subject: Subject | None = None,
+    ) -> dict[str, Any]:
+        """A shop call; returns ``response``. A refused access token is refreshed once."""
+        about = subject or Subject()
+        token = self.token()
+        try:
+            return self._shop_once(call, method, path, token, params, json, idempotent, about)
+        except TokenRejected:
+            pass
+        token = self.refresh(token)
+        try:
+            return self._shop_once(call, method, path, token, params, json, idempotent, about)
+        except TokenRejected:
+            raise AuthError(
+                _("Shopee refused the access token even after a refresh: {fix}").format(
+                    fix=REAUTHORIZE
+                ),
+                channel=CHANNEL,
+                call=call,
+            ) from None
+
+    def _shop_once(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        token: Token,
+        params: Params,
+        json: Any,
+        idempotent: bool,
+        about: Subject,
+    ) -> dict[str, Any]:
+        shop, access = self.require_shop(), _secret(token.access_token)
+
+        def common() -> list[tuple[str, Any]]:
+            timestamp = self._timestamp()
+            sign = signing.sign(self._key, self.partner_id, path, timestamp, access, shop)
+            return [
+                ("partner_id", self.partner_id),
+                ("timestamp", timestamp),
+                ("access_token", access),
+                ("shop_id", shop),
+                ("sign", sign),
+            ]
+
+        reply = self._send(call, method, path, common, params, json, None, idempotent, about, True)
+        response: dict[str, Any] = reply["response"]
+        return response
+
+    def _send(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        common: Any,
+        params: Params,
+        json: Any,
+        files: Any,
+        idempotent: bool,
+        about: Subject,
+        envelope: bool,
+    ) -> dict[str, Any]:
+        def build() -> RequestSpec:
+            return RequestSpec(method, path, params=[*common(), *params], json=json, files=files)
+
+        def check(response: requests.Response) -> dict[str, Any]:
+            data = self.http.json(response, call)
+            if not isinstance(data, dict):
+                raise self._malformed(response, call)
+            code = data.get("error") or ""
+            if code:
+                raise classify(str(code), str(data.get("message") or ""), call=call, subject=about)
+            if response.status_code >= 400 or (
+                envelope and not isinstance(data.get("response"), dict)
+            ):
+                raise self._malformed(response, call)
+            return data
+
+        return self.http.call(call, build, check, idempotent=idempotent)
+
+    def _malformed(self, response: requests.Response, call: str) -> MalformedReply:
+        return MalformedReply(
+            _("Shopee's reply was not what its API promises (HTTP {status}): {body!r}").format(
+                status=response.status_code, body=self.http.snippet(response.text)
+            ),
+            channel=CHANNEL,
+            call=call,
+        )
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""

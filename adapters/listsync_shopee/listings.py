@@ -1,0 +1,335 @@
+"""Listings on Shopee: find by seller SKU, create, update, read the review state.
+
+A product with variants takes two calls: ``add_item``, then ``init_tier_variation`` with
+one model per variant (``model_sku`` = the variant's SKU). If the second call fails after
+the first succeeded, the item exists without its variants; :class:`UnknownOutcome` then
+sends the engine to :meth:`Listings.find`, which adopts the item, and
+:meth:`Listings.update` adds the missing variants.
+
+``search_item`` may match SKUs loosely and lags behind new items (its index is not
+instant); the match is checked exactly against ``item_sku`` from ``get_item_base_info``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from listsync.catalog import sku_key as _key
+from listsync.channel import Draft, ListingState, RemoteListing
+from listsync.errors import RejectedError, UnknownOutcome
+from listsync.http import MalformedReply
+from listsync.i18n import _
+from listsync_shopee.categories import CategoryMap, Limits
+from listsync_shopee.client import ShopeeClient
+from listsync_shopee.errors import CHANNEL, ImageMissing, Subject, refusal
+from listsync_shopee.images import ImageStore
+from listsync_shopee.mapping import check_limits
+
+log = logging.getLogger("listsync.shopee")
+P = "/api/v2/product/"
+STATES = {
+    "NORMAL": ListingState.LIVE,
+    "UNLIST": ListingState.LIVE,
+    "REVIEWING": ListingState.IN_REVIEW,
+    "BANNED": ListingState.REJECTED,
+    "SELLER_DELETE": ListingState.REJECTED,
+    "SHOPEE_DELETE": ListingState.REJECTED,
+}
+DELETED = ("SELLER_DELETE", "SHOPEE_DELETE")
+CONTENT = (
+    "item_name",
+    "description",
+    "weight",
+    "category_id",
+    "item_sku",
+    "condition",
+    "logistic_info",
+    "attribute_list",
+    "brand",
+    "dimension",
+)
+SEARCH_PAGES = 10
+
+
+class Listings:
+    def __init__(self, client: ShopeeClient, images: ImageStore, mapping: CategoryMap):
+        self.client = client
+        self.images = images
+        self.mapping = mapping
+        self._limits: dict[int, Limits] = {}
+
+    # -- reads ------------------------------------------------------------------------
+    def find(self, product_sku: str) -> RemoteListing | None:
+        ids = self._search(product_sku)
+        if not ids:
+            return None
+        infos = self.base_info(ids)
+        matches = [
+            info
+            for info in infos
+            if _key(str(info.get("item_sku", ""))) == _key(product_sku)
+            and info.get("item_status") not in DELETED
+        ]
+        if not matches:
+            return None
+        matches.sort(key=lambda info: (info.get("create_time") or 0, info["item_id"]))
+        if len(matches) > 1:
+            log.warning(
+                "shopee: %d listings carry SKU %s (items %s); using the oldest",
+                len(matches),
+                product_sku,
+                ", ".join(str(info["item_id"]) for info in matches),
+            )
+        return self._listing(product_sku, matches[0])
+
+    def _search(self, product_sku: str) -> list[int]:
+        ids: list[int] = []
+        offset = ""
+        for _page in range(SEARCH_PAGES):
+            params = [("item_sku", product_sku), ("page_size", 100), ("offset", offset or "0")]
+            reply = self.client.shop(
+                "search_item", "GET", P + "search_item", params=params, idempotent=True
+            )
+            found = reply.get("item_id_list") or []
+            if not isinstance(found, list):
+                raise MalformedReply(
+                    _("search_item answered no item_id_list"), channel=CHANNEL, call="search_item"
+                )
+            ids.extend(int(i) for i in found)
+            next_offset = str(reply.get("next_offset") or "")
+            if not next_offset or next_offset == offset:
+                break
+            offset = next_offset
+        return ids
+
+    def base_info(self, ids: list[int]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 50):
+            chunk = ",".join(str(i) for i in ids[start : start + 50])
+            reply = self.client.shop(
+                "get_item_base_info",
+                "GET",
+                P + "get_item_base_info",
+                params=[("item_id_list", chunk)],
+                idempotent=True,
+            )
+            found.extend(i for i in reply.get("item_list") or [] if isinstance(i, dict))
+        return found
+
+    def models(self, item_id: int) -> dict[str, str]:
+        """Variant SKU -> model id of an item with variants (empty when it has none)."""
+        reply = self.client.shop(
+            "get_model_list",
+            "GET",
+            P + "get_model_list",
+            params=[("item_id", item_id)],
+            idempotent=True,
+        )
+        return {
+            str(model["model_sku"]): str(model["model_id"])
+            for model in reply.get("model") or []
+            if model.get("model_sku")
+        }
+
+    def units_of(self, item_id: int) -> dict[str, str]:
+        """Seller SKU -> model id of one item ("0" for an item without variants)."""
+        models = self.models(item_id)
+        if models:
+            return models
+        return {
+            str(info["item_sku"]): "0"
+            for info in self.base_info([item_id])
+            if info.get("item_sku") and not info.get("has_model")
+        }
+
+    def _listing(self, product_sku: str, info: dict[str, Any]) -> RemoteListing:
+        item_id = int(info["item_id"])
+        units = self.models(item_id) if info.get("has_model") else {product_sku: "0"}
+        state, reasons = _state(str(info.get("item_status", "")))
+        return RemoteListing(product_sku, str(item_id), state, units=units, reasons=reasons)
+
+    def review(self, listing: RemoteListing) -> RemoteListing:
+        infos = self.base_info([int(listing.remote_id)])
+        if not infos:
+            return RemoteListing(
+                listing.product_sku,
+                listing.remote_id,
+                ListingState.REJECTED,
+                units=listing.units,
+                reasons=(_("the listing is not on Shopee any more"),),
+            )
+        state, reasons = _state(str(infos[0].get("item_status", "")))
+        return RemoteListing(
+            listing.product_sku, listing.remote_id, state, units=listing.units, reasons=reasons
+        )
+
+    def limits(self, category_id: int) -> Limits:
+        """The shop's live limits for a category (``get_item_limit``), read once per run."""
+        if category_id not in self._limits:
+            reply = self.client.shop(
+                "get_item_limit",
+                "GET",
+                P + "get_item_limit",
+                params=[("category_id", category_id)],
+                idempotent=True,
+            )
+            self._limits[category_id] = Limits.from_api(reply)
+        return self._limits[category_id]
+
+    # -- writes -----------------------------------------------------------------------
+    def create(self, draft: Draft) -> RemoteListing:
+        subject = self._subject(draft)
+        self._check(draft, subject)
+        payload = draft.payload
+        reply = self._with_images(
+            draft.payload["images"],
+            subject,
+            lambda image_ids: self.client.shop(
+                "add_item",
+                "POST",
+                P + "add_item",
+                json={**payload["item"], "image": {"image_id_list": image_ids}},
+                idempotent=False,
+                subject=subject,
+            ),
+        )
+        item_id = reply.get("item_id")
+        if not isinstance(item_id, int):
+            raise UnknownOutcome(
+                _("Shopee's add_item reply had no item_id; the SKU will be looked up"),
+                channel=CHANNEL,
+                call="add_item",
+            )
+        units = {draft.product_sku: "0"}
+        if payload["models"]:
+            try:
+                units = self._init_models(item_id, draft, subject)
+            except RejectedError as error:
+                raise UnknownOutcome(
+                    _(
+                        "SKU {sku} was created on Shopee as item {item}, but its variants were"
+                        " refused ({error}); it will be looked up and completed"
+                    ).format(sku=draft.product_sku, item=item_id, error=error.detail),
+                    channel=CHANNEL,
+                    call="init_tier_variation",
+                ) from None
+        state, reasons = _state(str(reply.get("item_status", "NORMAL")))
+        return RemoteListing(draft.product_sku, str(item_id), state, units=units, reasons=reasons)
+
+    def update(self, listing: RemoteListing, draft: Draft) -> RemoteListing:
+        subject = self._subject(draft)
+        self._check(draft, subject)
+        item_id = int(listing.remote_id)
+        content = {k: v for k, v in draft.payload["item"].items() if k in CONTENT}
+        reply = self._with_images(
+            draft.payload["images"],
+            subject,
+            lambda image_ids: self.client.shop(
+                "update_item",
+                "POST",
+                P + "update_item",
+                json={"item_id": item_id, **content, "image": {"image_id_list": image_ids}},
+                idempotent=True,
+                subject=subject,
+            ),
+        )
+        wanted = {model["model_sku"] for model in draft.payload["models"]}
+        units = self.models(item_id)
+        if wanted and not units:
+            units = self._init_models(item_id, draft, subject)
+        elif {_key(s) for s in wanted} != {_key(s) for s in units}:
+            raise RejectedError(
+                refusal(
+                    subject,
+                    _(
+                        "its variants on Shopee ({remote}) differ from the catalog ({local});"
+                        " adding or removing variants of an existing listing is not supported"
+                        " yet: change them in Shopee Seller Centre"
+                    ).format(
+                        remote=", ".join(sorted(units)) or "-",
+                        local=", ".join(sorted(wanted)) or "-",
+                    ),
+                ),
+                channel=CHANNEL,
+                call="update_item",
+                sku=draft.product_sku,
+            )
+        if not wanted:
+            units = {draft.product_sku: "0"}
+        state, reasons = _state(str(reply.get("item_status", "NORMAL")))
+        return RemoteListing(draft.product_sku, str(item_id), state, units=units, reasons=reasons)
+
+    def _init_models(self, item_id: int, draft: Draft, subject: Subject) -> dict[str, str]:
+        def send(option_ids: list[str]) -> dict[str, Any]:
+            tiers = copy.deepcopy(list(draft.payload["tier_variation"]))
+            for option, image_id in zip(tiers[0]["option_list"], option_ids, strict=False):
+                option["image"] = {"image_id": image_id}
+            return self.client.shop(
+                "init_tier_variation",
+                "POST",
+                P + "init_tier_variation",
+                json={
+                    "item_id": item_id,
+                    "tier_variation": tiers,
+                    "model": draft.payload["models"],
+                },
+                idempotent=False,
+                subject=subject,
+            )
+
+        reply = self._with_images(draft.payload.get("option_images") or [], subject, send)
+        return {
+            str(model["model_sku"]): str(model["model_id"])
+            for model in reply.get("model") or []
+            if model.get("model_sku")
+        }
+
+    def _with_images(
+        self,
+        images: list[dict[str, Any]],
+        subject: Subject,
+        send: Callable[[list[str]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """Send with the photos' ids; when Shopee forgot one, upload again and retry once."""
+        image_ids = self.images.ids(images, subject)
+        try:
+            return send(image_ids)
+        except ImageMissing:
+            self.images.forget(image_ids)
+        return send(self.images.ids(images, subject))
+
+    def _subject(self, draft: Draft) -> Subject:
+        item = draft.payload["item"]
+        rule = self.mapping.by_id(int(item.get("category_id") or 0))
+        names = {a.attribute_id: a.name for a in rule.attributes} if rule else {}
+        category = draft.payload.get("category_name") or str(item.get("category_id"))
+        return Subject(sku=draft.product_sku, category=category, attributes=names)
+
+    def _check(self, draft: Draft, subject: Subject) -> None:
+        """Refuse a draft with problems, re-checked against the shop's live limits."""
+        problems = list(draft.problems)
+        if not problems:
+            limits = self.limits(int(draft.payload["item"]["category_id"]))
+            problems = check_limits(draft.product_sku, dict(draft.payload), limits)
+        if problems:
+            raise RejectedError(
+                _("SKU {sku} cannot be listed on Shopee as it stands: {problems}").format(
+                    sku=draft.product_sku,
+                    problems="; ".join(f"{p.field}: {p.message}" for p in problems),
+                ),
+                channel=CHANNEL,
+                call="add_item",
+                sku=draft.product_sku,
+            )
+
+
+def _state(status: str) -> tuple[ListingState, tuple[str, ...]]:
+    state = STATES.get(status, ListingState.LIVE)
+    if status == "BANNED":
+        return state, (_("Shopee banned the listing"),)
+    if status in DELETED:
+        return state, (_("the listing was deleted on Shopee ({status})").format(status=status),)
+    return state, ()
