@@ -327,6 +327,39 @@ def orders_pull(state: State, channels: tuple[str, ...], dry_run: bool, force: b
     run_sync(state, channels, dry_run, force, pull=True, push=False, command="orders pull")
 
 
+# -- demo ---------------------------------------------------------------------------------
+@cli.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("Where to make the demo workspace (default: a new temporary folder)."),
+)
+@click.option("--orders", default=24, show_default=True, help=_("Orders per marketplace."))
+@click.option("--days", default=5, show_default=True, help=_("Spread over this many days."))
+def demo(directory: Path | None, orders: int, days: int) -> None:
+    """Try everything against the built-in sandboxes: no marketplace account needed."""
+    import threading
+
+    from listsync.demo import run_demo
+    from listsync.summary import render_demo
+
+    lock = threading.Lock()
+
+    @contextmanager
+    def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        with click.progressbar(length=total, label=label, show_pos=True) as bar:
+
+            def advance(n: int) -> None:
+                with lock:
+                    bar.update(n)
+
+            yield advance
+
+    result = run_demo(directory, say=click.echo, progress=progress, orders=orders, days=days)
+    click.echo(render_demo(result))
+
+
 # -- sandbox ------------------------------------------------------------------------------
 @cli.group()
 def sandbox() -> None:

@@ -237,3 +237,26 @@ class ChannelContract:
         again = channel.review_state(listing)
         assert again.remote_id == listing.remote_id
         assert again.state in (ListingState.LIVE, ListingState.IN_REVIEW, ListingState.REJECTED)
+
+    def test_order_story_maps_onto_the_core_states(
+        self, channel: Channel, server: SandboxServer
+    ) -> None:
+        story = type(server.app).order_story
+        assert set(story) == {"paid", "shipped", "completed", "cancelled"}, "order_story"
+        self.publish(channel, self.product())
+        expected = {}
+        for ending, statuses in story.items():
+            (order_id,) = requests.post(
+                server.root_url + "/_sandbox/orders", json={"count": 1, "days": 0}, timeout=10
+            ).json()["order_ids"]
+            for status in statuses:
+                answer = requests.post(
+                    f"{server.root_url}/_sandbox/orders/{order_id}/status",
+                    json={"status": status},
+                    timeout=10,
+                )
+                assert answer.ok, answer.text
+            expected[order_id] = OrderState(ending)
+        now = server.app.clock.now()
+        orders = channel.iter_orders(now - timedelta(days=1), now + timedelta(minutes=1))
+        assert {order.order_id: order.state for order in orders} == expected

@@ -239,7 +239,7 @@ class Pusher:
         self.shop = channel.shop_id
         self.circuit = Circuit(name, options.circuit_failures)
 
-    def apply(self, plan: Plan) -> None:
+    def apply(self, plan: Plan, progress: Callable[[int], None] | None = None) -> None:
         live: dict[str, RemoteListing] = {}
         for step in plan.listings:
             try:
@@ -249,6 +249,9 @@ class Pusher:
             except ChannelError as exc:
                 self._fail(step, exc)
                 continue
+            finally:
+                if progress is not None:
+                    progress(1)
             if listing is not None and listing.state is ListingState.LIVE:
                 live[step.product.sku] = listing
         self._offers([s for s in plan.offers if s.product_sku in live], live)
@@ -295,6 +298,8 @@ class Pusher:
                 return self._update(step, found)
             return self._settled(found)
         if step.action == VERIFY and self._within_grace(step.record):
+            if step.record and step.record.state is ListingState.SENDING:  # its run died
+                self._record(step, state=ListingState.UNKNOWN, last_error=step.record.last_error)
             self.tally.counts["listings_unknown"] += 1
             self.tally.notes.append(
                 _(

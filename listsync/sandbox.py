@@ -23,7 +23,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from fnmatch import fnmatchcase
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 FAULT_ACTIONS = ("latency", "status", "drop_before", "drop_after", "malformed", "hang")
@@ -191,9 +191,15 @@ class FaultRule:
 
 
 class SandboxApp:
-    """A marketplace imitation: subclasses add routes, a store, and the control hooks."""
+    """A marketplace imitation: subclasses add routes, a store, and the control hooks.
+
+    ``order_story`` tells, in the marketplace's own words, the statuses a new order goes
+    through to become paid, shipped, completed or cancelled, so the demo and the tests can
+    tell a story without knowing any marketplace's vocabulary.
+    """
 
     name = "sandbox"
+    order_story: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, seed: int = 0) -> None:
         self.clock = SandboxClock()

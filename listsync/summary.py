@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from listsync.i18n import _
 from listsync.push import NONE, PROBLEMS, Plan
 from listsync.sync import RunResult
 from listsync.table import format_table
+
+if TYPE_CHECKING:
+    from listsync.demo import DemoResult
 
 COLUMNS = (
     ("orders_new", "New orders"),
@@ -88,4 +93,50 @@ def _plan(name: str, plan: Plan) -> str:
     if problems:
         lines.append(_("Cannot be listed until fixed:"))
         lines += [f"  - {problem}" for problem in problems]
+    return "\n".join(lines)
+
+
+def render_demo(result: DemoResult) -> str:
+    from listsync.stock import available, reserving_states
+    from listsync.workspace import Workspace
+
+    lines = [""]
+    if result.sync is not None:
+        lines += [_("The sync after the orders came in:"), render_summary(result.sync), ""]
+    with Workspace.open(result.workspace) as ws:
+        reserved = ws.ledger.reserved(reserving_states(ws.settings.sync.reserve_from))
+        on_hand = ws.ledger.on_hand()
+        rows = [
+            [
+                sku,
+                on_hand[sku],
+                reserved.get(sku, 0),
+                available(on_hand[sku], reserved.get(sku, 0), 0),
+            ]
+            for sku in sorted(on_hand)
+        ]
+        lines += [
+            _("Stock now:"),
+            format_table([_("SKU"), _("On hand"), _("Reserved"), _("Available")], rows),
+            "",
+        ]
+        for name in result.channels:
+            lines.append(
+                _(
+                    "{channel}: {made} orders taken ({cancelled} cancelled), {stored} in the ledger"
+                ).format(
+                    channel=name,
+                    made=result.orders_made.get(name, 0),
+                    cancelled=result.cancelled.get(name, 0),
+                    stored=ws.ledger.order_count(name),
+                )
+            )
+    root = result.workspace
+    lines += [
+        "",
+        _("Look around:"),
+        f"  listsync -w {root} stock show TSTH-100",
+        f"  listsync -w {root} catalog list",
+        f"  listsync -w {root} sync --dry-run",
+    ]
     return "\n".join(lines)

@@ -91,8 +91,12 @@ class SyncEngine:
         push: bool = True,
         force: bool = False,
         command: str = "sync",
+        progress: Callable[[int], None] | None = None,
     ) -> RunResult:
-        """Pull, settle and push on ``names``; records a sync_run row with what happened."""
+        """Pull, settle and push on ``names``; records a sync_run row with what happened.
+
+        ``progress`` is called with 1 after each product a push has dealt with.
+        """
         started = self.clock.now()
         run_id = self.ledger.start_run(command, os.getpid())
         outcomes = {name: ChannelOutcome(name) for name in names}
@@ -109,7 +113,9 @@ class SyncEngine:
             if push:
                 ready = [name for name in live if outcomes[name].ok]
                 self._parallel(
-                    ready, lambda n: self._push(n, channels[n], outcomes[n], force), outcomes
+                    ready,
+                    lambda n: self._push(n, channels[n], outcomes[n], force, progress),
+                    outcomes,
                 )
         finally:
             for channel in channels.values():
@@ -166,10 +172,18 @@ class SyncEngine:
             for outcome in outcomes.values():
                 outcome.tally.notes.append(note)
 
-    def _push(self, name: str, channel: Channel, outcome: ChannelOutcome, force: bool) -> None:
+    def _push(
+        self,
+        name: str,
+        channel: Channel,
+        outcome: ChannelOutcome,
+        force: bool,
+        progress: Callable[[int], None] | None,
+    ) -> None:
         options = self.options.push_for(name, force)
         plan = self._plan(name, channel, options)
-        Pusher(name, channel, self.ledger, options, self.clock, outcome.tally).apply(plan)
+        pusher = Pusher(name, channel, self.ledger, options, self.clock, outcome.tally)
+        pusher.apply(plan, progress)
 
     def _plan(self, name: str, channel: Channel, options: PushOptions) -> Plan:
         states = reserving_states(self.options.reserve_from)

@@ -145,6 +145,7 @@ def test_status_change_moves_updated_at(
     listed(app, ("LT-1", 10, 125_000))
     (order_id,) = app.create_orders({"sku": "LT-1", "quantity": 1})
     before = orders_get(server, token)["data"]["orders"][0]["updated_at"]
+    app.clock.advance(1)
     app.set_order_status(order_id, "packed")
     after = orders_get(server, token)["data"]["orders"][0]
     assert after["updated_at"] > before and after["statuses"] == ["packed"]

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from listsync.sandbox import (
@@ -70,6 +70,12 @@ class _Refresh:
 
 class LazadaSandbox(SandboxApp):
     name = "lazada"
+    order_story: ClassVar[dict[str, tuple[str, ...]]] = {
+        "paid": (),
+        "shipped": ("packed", "ready_to_ship", "shipped"),
+        "completed": ("packed", "ready_to_ship", "shipped", "delivered"),
+        "cancelled": ("canceled",),
+    }
 
     def __init__(self, seed: int = 0, **settings: Any) -> None:
         super().__init__(seed)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from listsync.sandbox import BadRequest
@@ -144,7 +144,7 @@ class OrderStore:
             order = self.orders[int(order_id)]
         except (KeyError, ValueError):
             raise BadRequest(f"no order {order_id}") from None
-        moment = max(now.replace(microsecond=0), order.updated_at + timedelta(seconds=1))
+        moment = max(now.replace(microsecond=0), order.updated_at)  # never ahead of the clock
         for item in order.items:
             if item_ids is not None and item.order_item_id not in item_ids:
                 continue

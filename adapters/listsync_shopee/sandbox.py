@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from listsync.sandbox import (
     BadRequest,
@@ -82,6 +82,12 @@ class SandboxSettings:
 
 class ShopeeSandbox(SandboxApp):
     name = "shopee"
+    order_story: ClassVar[dict[str, tuple[str, ...]]] = {
+        "paid": ("READY_TO_SHIP",),
+        "shipped": ("READY_TO_SHIP", "SHIPPED"),
+        "completed": ("READY_TO_SHIP", "SHIPPED", "COMPLETED"),
+        "cancelled": ("IN_CANCEL", "CANCELLED"),
+    }
 
     def __init__(
         self,

@@ -185,7 +185,7 @@ class OrderStore:
             elif status == "SHIPPED":
                 target.reserved -= line.quantity
                 target.stock = max(0, target.stock - line.quantity)
-        now = max(self.app.clock.timestamp(), order.update_time + 1)
+        now = max(self.app.clock.timestamp(), order.update_time)  # never ahead of the clock
         if status == "READY_TO_SHIP" and order.pay_time is None:
             order.pay_time = now
         if status == "CANCELLED":
