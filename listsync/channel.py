@@ -9,6 +9,7 @@ a ladder of USD tiers. The core speaks only these types and never names a market
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -270,17 +271,29 @@ class ChannelContext:
     workspace: Path = Path(".")
     on_call: CallObserver | None = None
 
-    def http_client(self, channel: str, settings: ChannelSettings, rate: float) -> HttpClient:
+    def http_client(
+        self,
+        channel: str,
+        settings: ChannelSettings,
+        rate: float,
+        *,
+        secrets: tuple[str, ...] = (),
+        pacing: float = 1.0,
+    ) -> HttpClient:
+        """The HTTP client for one channel, as its settings say. ``rate`` is the adapter's
+        default calls a second; ``pacing`` the share of the rate actually used (a margin
+        for gateways that count calls over a sliding second)."""
         from listsync.http import HttpClient, RetryPolicy
 
         return HttpClient(
             channel=channel,
             base_url=settings.base_url,
             timeout=settings.timeout_seconds,
-            rate_per_second=settings.rate_per_second or rate,
+            rate_per_second=(settings.rate_per_second or rate) * pacing,
             policy=RetryPolicy(max_attempts=settings.max_attempts),
             clock=self.clock,
             on_call=self.on_call,
+            secrets=secrets,
         )
 
 
@@ -329,6 +342,36 @@ class Channel(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def load_object(path: str) -> Any:
+    """The object named ``"package.module:attribute"``, imported when first asked for."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def lazy_channel(
+    path: str, model: type[ChannelSettings]
+) -> Callable[[ChannelSettings, ChannelContext], Channel]:
+    """A plugin factory that imports the channel class at ``path`` only when it is built."""
+
+    def factory(settings: ChannelSettings, context: ChannelContext) -> Channel:
+        if not isinstance(settings, model):
+            settings = model.model_validate(settings.model_dump())
+        channel: Channel = load_object(path)(settings, context)
+        return channel
+
+    return factory
+
+
+def lazy_sandbox(path: str) -> Callable[[], SandboxApp]:
+    """A plugin sandbox factory that imports the sandbox class at ``path`` when started."""
+
+    def sandbox() -> SandboxApp:
+        app: SandboxApp = load_object(path)()
+        return app
+
+    return sandbox
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from listsync.http import HttpClient, MalformedReply, RequestSpec, RetryPolicy
+from listsync.http import MalformedReply, RequestSpec
 from listsync.i18n import _
 from listsync_lazada.errors import CHANNEL, TokenRejected, from_body
 from listsync_lazada.settings import LazadaSettings
@@ -39,16 +39,7 @@ class LazadaClient:
         self.settings = settings
         self.wall_clock = wall_clock
         self._secret = settings.app_secret.get_secret_value()
-        self.http = HttpClient(
-            channel=CHANNEL,
-            base_url=settings.base_url,
-            timeout=settings.timeout_seconds,
-            rate_per_second=settings.rate_per_second or rate,
-            policy=RetryPolicy(max_attempts=settings.max_attempts),
-            clock=context.clock,
-            on_call=context.on_call,
-            secrets=(self._secret,),
-        )
+        self.http = context.http_client(CHANNEL, settings, rate, secrets=(self._secret,))
         self.keeper: TokenKeeper | None = None
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from listsync.channel import ChannelContext, Token
 from listsync.errors import AuthError, ChannelError, UnknownOutcome
-from listsync.http import HttpClient, MalformedReply, RateLimiter, RequestSpec, RetryPolicy
+from listsync.http import MalformedReply, RequestSpec
 from listsync.i18n import _
 from listsync_shopee import signing
 from listsync_shopee.errors import (
@@ -52,21 +52,11 @@ class ShopeeClient:
         self.partner_id = settings.partner_id
         self._key = settings.partner_key.get_secret_value()
         self.shop_id: str | None = settings.shop_id
-        self.http = HttpClient(
-            channel=CHANNEL,
-            base_url=settings.base_url,
-            timeout=settings.timeout_seconds,
-            rate_per_second=settings.rate_per_second or DEFAULT_RATE,
-            policy=RetryPolicy(max_attempts=settings.max_attempts),
-            clock=context.clock,
-            on_call=context.on_call,
-            secrets=(self._key,),
+        # With a margin: Shopee's gateway counts calls over a sliding second, and network
+        # jitter bunches evenly paced calls together.
+        self.http = context.http_client(
+            CHANNEL, settings, DEFAULT_RATE, secrets=(self._key,), pacing=PACING
         )
-        # Evenly paced, no burst, with a margin: a gateway counting calls per sliding second
-        # then never sees more than the rate, whatever the network's jitter (a full bucket
-        # plus its refill would be twice the rate).
-        pace = self.http.limiter.rate * PACING
-        self.http.limiter = RateLimiter(pace, context.clock, burst=1.0)
         self._refresh_lock = threading.Lock()
 
     def close(self) -> None:
