@@ -179,20 +179,21 @@ def stock_show(state: State, sku: str | None) -> None:
         if sku:
             movements = ws.ledger.movements(sku)
             given = ws.stock_given(sku)
+            zone = ws.settings.tz
     echo_table([_("SKU"), _("On hand")], [[key, value] for key, value in sorted(on_hand.items())])
     if not sku:
         return
     click.echo("")
     rows = [
         [
-            m.created_at.isoformat(timespec="seconds") if m.created_at else "",
+            f"{m.created_at.astimezone(zone):%Y-%m-%d %H:%M}" if m.created_at else "",
             f"{m.delta:+d}",
             m.reason,
             m.reference or m.note,
         ]
         for m in movements
     ]
-    echo_table([_("When (UTC)"), _("Change"), _("Reason"), _("Order or note")], rows)
+    echo_table([_("When"), _("Change"), _("Reason"), _("Order or note")], rows)
     for line in given:
         click.echo(line)
 
