@@ -402,6 +402,17 @@ def sandbox_serve(channels: tuple[str, ...], port: int, as_json: bool) -> None:
             server.stop()
 
 
+def _register() -> None:
+    """Commands that live in modules of their own (each imports only click at the top)."""
+    from listsync.cli_report import listings_cmd, report_cmd, runs_cmd
+
+    for command in (report_cmd, runs_cmd, listings_cmd):
+        cli.add_command(command)
+
+
+_register()
+
+
 def fail(message: str, code: int) -> NoReturn:
     click.echo(_("error: {message}").format(message=message), err=True)
     sys.exit(code)
