@@ -79,7 +79,7 @@ def report_cmd(
 
     The default period is the last 30 days, in the workspace's local time.
     """
-    from listsync.report import ReportOptions, build_report, parse_date, parse_zone
+    from listsync.report import parse_date, parse_zone
     from listsync.report_formats import deliver
 
     first = parse_date(start, "--from") if start else None
@@ -87,20 +87,7 @@ def report_cmd(
     if tz is not None:
         parse_zone(tz)
     with state.workspace() as ws:
-        settings = ws.settings
-        options = ReportOptions(
-            by=by,
-            start=first,
-            end=last,
-            tz=tz or settings.timezone,
-            channels=channels,
-            usd_vnd_rate=settings.usd_vnd_rate,
-            buffer=settings.stock.buffer,
-            reserve_from=settings.sync.reserve_from,
-            enabled=tuple(name for name, raw in settings.channels.items() if raw.get("enabled")),
-            configured=tuple(settings.channels),
-        )
-        report = build_report(ws.ledger, options, ws.clock.now())
+        report = ws.report(by, first, last, tz, channels)
         text, written = deliver(report, fmt, output, ws.root)
     if text:
         click.echo(text, nl=False)

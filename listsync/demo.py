@@ -42,6 +42,7 @@ Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 class DemoResult:
     workspace: Path
     channels: list[str]
+    days: int = 5
     orders_made: dict[str, int] = field(default_factory=dict)
     cancelled: dict[str, int] = field(default_factory=dict)
     publish: RunResult | None = None
@@ -171,7 +172,7 @@ def run_demo(
     with sandboxes(registry) as (plugins, servers):
         configure(root, plugins, servers)
         names = [plugin.name for plugin in plugins]
-        result = DemoResult(root, names)
+        result = DemoResult(root, names, days)
         with Workspace.open(root) as ws:
             say(_("Workspace: {root}").format(root=root))
             summary = ws.import_catalog(load_catalog(root / "catalog.yaml"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from listsync.i18n import _
@@ -97,33 +98,21 @@ def _plan(name: str, plan: Plan) -> str:
 
 
 def render_demo(result: DemoResult) -> str:
-    from listsync.stock import available, reserving_states
+    from listsync.report_formats import render_table
     from listsync.workspace import Workspace
 
     lines = [""]
     if result.sync is not None:
         lines += [_("The sync after the orders came in:"), render_summary(result.sync), ""]
     with Workspace.open(result.workspace) as ws:
-        reserved = ws.ledger.reserved(reserving_states(ws.settings.sync.reserve_from))
-        on_hand = ws.ledger.on_hand()
-        rows = [
-            [
-                sku,
-                on_hand[sku],
-                reserved.get(sku, 0),
-                available(on_hand[sku], reserved.get(sku, 0), 0),
-            ]
-            for sku in sorted(on_hand)
-        ]
-        lines += [
-            _("Stock now:"),
-            format_table([_("SKU"), _("On hand"), _("Reserved"), _("Available")], rows),
-            "",
-        ]
+        today = ws.clock.now().astimezone(ws.settings.tz).date()
+        start = today - timedelta(days=result.days)
+        lines.append(render_table(ws.report("channel", start, today)))
         for name in result.channels:
             lines.append(
                 _(
-                    "{channel}: {made} orders taken ({cancelled} cancelled), {stored} in the ledger"
+                    "{channel}: the sandbox took {made} orders ({cancelled} cancelled); "
+                    "{stored} are in the ledger"
                 ).format(
                     channel=name,
                     made=result.orders_made.get(name, 0),
@@ -135,8 +124,10 @@ def render_demo(result: DemoResult) -> str:
     lines += [
         "",
         _("Look around:"),
+        f"  listsync -w {root} report --by day",
+        f"  listsync -w {root} report --format html --output report.html",
         f"  listsync -w {root} stock show TSTH-100",
-        f"  listsync -w {root} catalog list",
+        f"  listsync -w {root} listings",
         f"  listsync -w {root} sync --dry-run",
     ]
     return "\n".join(lines)

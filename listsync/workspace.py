@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from listsync.registry import Registry, default_registry
 from listsync.settings import Settings, channel_settings, load_settings
 
 if TYPE_CHECKING:
+    from listsync.report import Report
     from listsync.sync import SyncEngine
 
 REMOVAL_GUARD = 0.5
@@ -133,6 +135,32 @@ class Workspace:
                     )
                 )
         return lines
+
+    def report(
+        self,
+        by: str = "day",
+        start: date | None = None,
+        end: date | None = None,
+        tz: str | None = None,
+        channels: Sequence[str] = (),
+    ) -> Report:
+        """The figures of ``listsync report``, with this workspace's settings."""
+        from listsync.report import ReportOptions, build_report
+
+        settings = self.settings
+        options = ReportOptions(
+            by=by,
+            start=start,
+            end=end,
+            tz=tz or settings.timezone,
+            channels=tuple(channels),
+            usd_vnd_rate=settings.usd_vnd_rate,
+            buffer=settings.stock.buffer,
+            reserve_from=settings.sync.reserve_from,
+            enabled=tuple(name for name, raw in settings.channels.items() if raw.get("enabled")),
+            configured=tuple(settings.channels),
+        )
+        return build_report(self.ledger, options, self.clock.now())
 
     # -- channels ---------------------------------------------------------------------
     def channel_settings(self, name: str) -> ChannelSettings:
