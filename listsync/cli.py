@@ -405,8 +405,9 @@ def sandbox_serve(channels: tuple[str, ...], port: int, as_json: bool) -> None:
 def _register() -> None:
     """Commands that live in modules of their own (each imports only click at the top)."""
     from listsync.cli_report import listings_cmd, report_cmd, runs_cmd
+    from listsync.cli_schedule import nightly, schedule
 
-    for command in (report_cmd, runs_cmd, listings_cmd):
+    for command in (report_cmd, runs_cmd, listings_cmd, schedule, nightly):
         cli.add_command(command)
 
 
