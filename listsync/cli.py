@@ -33,8 +33,9 @@ class State:
 
     @contextmanager
     def workspace(self) -> Iterator[Workspace]:
-        from listsync.workspace import Workspace
+        from listsync.workspace import Workspace, require_workspace
 
+        require_workspace(self.workspace_path)
         with Workspace.open(self.workspace_path) as workspace:
             yield workspace
 
@@ -80,9 +81,10 @@ def init(directory: Path, force: bool) -> None:
     written += copy_sample_catalog(directory)
     for path in written:
         click.echo(_("wrote {path}").format(path=path))
-    click.echo(
-        _("Next: cd {dir} && listsync catalog import && listsync stock show").format(dir=directory)
-    )
+    steps = "listsync catalog import && listsync stock show"
+    if directory.resolve() != Path.cwd().resolve():
+        steps = f"cd {directory} && {steps}"
+    click.echo(_("Next: {steps}").format(steps=steps))
 
 
 # -- catalog ------------------------------------------------------------------------------
@@ -286,7 +288,11 @@ def run_sync(
         names = ws.enabled_channels(channels)
         if not names:
             raise ConfigError(
-                _("no channel is enabled: set enabled = true in a [channels.…] section")
+                _(
+                    "no marketplace is switched on: add a [channels.<name>] section with "
+                    "enabled = true to listsync.toml (listsync channels lists them; "
+                    "listsync demo shows a sync against the built-in sandboxes)"
+                )
             )
         engine = ws.sync_engine()
         if dry_run:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from listsync.catalog import Product, sku_key
 from listsync.errors import InputError
+from listsync.i18n import _
 from listsync.ledger_records import ImportSummary, Movement, MovementReason
 from listsync.ledger_schema import PRODUCT, STOCK_MOVEMENT
 from listsync.ledger_store import LedgerBase
@@ -231,7 +232,12 @@ def _movement_row(movement: Movement, sku: str, now: datetime) -> dict[str, Any]
 def _movement_problems(unknown: set[str], bad: set[str]) -> str:
     parts = []
     if unknown:
-        parts.append(f"unknown SKUs (not in the catalog): {', '.join(sorted(unknown))}")
+        parts.append(
+            _(
+                "{skus} not in the imported catalog (listsync catalog list shows its SKUs; "
+                "after editing the catalog, run listsync catalog import)"
+            ).format(skus=", ".join(sorted(unknown)))
+        )
     if bad:
-        parts.append(f"invalid values: {', '.join(sorted(bad))}")
-    return "stock movements refused, nothing was recorded: " + "; ".join(parts)
+        parts.append(_("invalid values: {values}").format(values=", ".join(sorted(bad))))
+    return _("stock not changed: {problems}").format(problems="; ".join(parts))

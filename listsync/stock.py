@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from listsync.channel import OrderState
 
 SOLD_STATES = frozenset({OrderState.SHIPPED, OrderState.COMPLETED})
+# Marketplaces hold an order's units from its creation, paid or not (Shopee, Lazada).
+OPEN_STATES = frozenset({OrderState.PENDING, OrderState.PAID})
 RETURN_STATES = frozenset({OrderState.RETURNED})
 
 

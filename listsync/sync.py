@@ -21,7 +21,13 @@ from listsync.http import CallRecord
 from listsync.i18n import _
 from listsync.ledger import Ledger
 from listsync.push import Plan, Pusher, PushOptions, Tally, plan_push
-from listsync.stock import RETURN_STATES, SOLD_STATES, StockRule, reserving_states
+from listsync.stock import (
+    OPEN_STATES,
+    RETURN_STATES,
+    SOLD_STATES,
+    StockRule,
+    reserving_states,
+)
 
 DAY = timedelta(days=1)
 ORDERS_STREAM = "orders"
@@ -95,9 +101,13 @@ class SyncEngine:
     ) -> RunResult:
         """Pull, settle and push on ``names``; records a sync_run row with what happened.
 
-        ``progress`` is called with 1 after each product a push has dealt with.
+        ``progress`` is called with 1 after each product a push has dealt with. The caller
+        holds the run lock, so a run still marked running was cut short: it is marked so.
         """
         started = self.clock.now()
+        for stale in self.ledger.runs():
+            if stale.status == "running" and stale.pid != os.getpid():
+                self.ledger.finish_run(stale.id, "interrupted")
         run_id = self.ledger.start_run(command, os.getpid())
         outcomes = {name: ChannelOutcome(name) for name in names}
         channels: dict[str, Channel] = {}
@@ -186,9 +196,9 @@ class SyncEngine:
         pusher.apply(plan, progress)
 
     def _plan(self, name: str, channel: Channel, options: PushOptions) -> Plan:
-        states = reserving_states(self.options.reserve_from)
-        reserved = self.ledger.reserved(states)
-        held = self.ledger.reserved(states, channel=name)
+        reserved = self.ledger.reserved(reserving_states(self.options.reserve_from))
+        # what the channel's own open orders hold, paid or not, as the channel counts it
+        held = self.ledger.reserved(OPEN_STATES, channel=name)
         return plan_push(name, channel, self.ledger, options, self.clock, reserved, held)
 
     def _parallel(

@@ -29,6 +29,21 @@ if TYPE_CHECKING:
     from listsync.sync import SyncEngine
 
 REMOVAL_GUARD = 0.5
+CONFIG_NAME = "listsync.toml"
+
+
+def require_workspace(path: Path | None) -> None:
+    """Refuse to work in a folder that is not a workspace, instead of quietly making one."""
+    import os
+
+    root = path or Path(os.environ.get("LISTSYNC_WORKSPACE") or ".")
+    if not (root / CONFIG_NAME).is_file():
+        raise ConfigError(
+            _(
+                "{root} is not a listsync workspace (it has no {config}): run listsync init "
+                "there, or point to one with -w FOLDER"
+            ).format(root=root.resolve(), config=CONFIG_NAME)
+        )
 
 
 @dataclass(frozen=True)

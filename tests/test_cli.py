@@ -171,3 +171,10 @@ def test_image_paths_are_kept_relative_to_the_workspace(ws: Path, tmp_path: Path
     with Ledger.open(ws / "listsync.sqlite3") as ledger:
         moved = {p.sku: p.images for p in ledger.products()}
     assert moved["TSTH"] == (str((outside / "images/tra-sen-tay-ho.png").resolve()),)
+
+
+def test_a_folder_that_is_not_a_workspace_is_named(tmp_path: Path) -> None:
+    result = run("-w", str(tmp_path), "catalog", "list")
+    assert result.exit_code == 2
+    assert "is not a listsync workspace" in result.output and "listsync init" in result.output
+    assert list(tmp_path.iterdir()) == []  # no ledger made behind the user's back
