@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from listsync.channel import Channel
 from listsync.clock import Clock
-from listsync.errors import EXIT_FAILURE, ListsyncError
+from listsync.errors import EXIT_BAD_INPUT, EXIT_FAILURE, ListsyncError
 from listsync.http import CallRecord
 from listsync.i18n import _
 from listsync.ledger import Ledger
@@ -55,10 +55,15 @@ class ChannelOutcome:
     tally: Tally = field(default_factory=Tally)
     error: str | None = None
     calls: list[CallRecord] = field(default_factory=list)
+    exit_code: int = 0
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def failed(self, error: ListsyncError) -> None:
+        self.error = str(error)
+        self.exit_code = max(self.exit_code, error.exit_code)
 
 
 @dataclass
@@ -73,7 +78,16 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.ok else EXIT_FAILURE
+        """0 when every channel is ok; 2 when a channel's settings are wrong (a person must
+        fix them); else 1."""
+        codes = [
+            outcome.exit_code or EXIT_FAILURE
+            for outcome in self.outcomes.values()
+            if not outcome.ok
+        ]
+        if not codes:
+            return 0
+        return EXIT_BAD_INPUT if EXIT_BAD_INPUT in codes else EXIT_FAILURE
 
 
 class SyncEngine:
@@ -150,7 +164,7 @@ class SyncEngine:
         try:
             into[name] = self.open_channel(name, outcome.calls.append)
         except ListsyncError as exc:
-            outcome.error = str(exc)
+            outcome.failed(exc)
 
     def _pull(self, name: str, channel: Channel, outcome: ChannelOutcome, until: datetime) -> None:
         shop = channel.shop_id
@@ -213,7 +227,7 @@ class SyncEngine:
             try:
                 step(name)
             except ListsyncError as exc:
-                outcomes[name].error = str(exc)
+                outcomes[name].failed(exc)
                 outcomes[name].tally.counts["errors"] += 1
 
         workers = max(1, min(self.options.workers, len(names)))

@@ -258,3 +258,19 @@ def test_a_channel_counting_its_own_reservations_gets_them_added_back(world: Wor
     assert offered(world, "alpha")["TSEN-1"] == 18  # 15 free + the 3 its own order holds
     explain = world.ledger.offer("TSEN-1", "alpha", "shop-1").explain  # type: ignore[union-attr]
     assert explain["held_here"] == 3 and explain["available"] == 15
+
+
+def test_wrong_settings_of_a_channel_exit_with_2(world: World) -> None:
+    from listsync.errors import ConfigError
+
+    def opening(name: str, _on_call: Callable[[CallRecord], None]) -> Channel:
+        if name == "beta":
+            raise ConfigError("listsync.toml [channels.beta] partner_id: must be a whole number")
+        return world.channels[name]
+
+    engine = SyncEngine(world.ledger, opening, world.options, world.clock)
+    result = engine.run(["alpha", "beta"])
+    assert result.outcomes["alpha"].ok and not result.outcomes["beta"].ok
+    assert result.exit_code == 2
+    world.channels["alpha"].down = True
+    assert world.engine().run(["alpha"]).exit_code == 1
