@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from listsync.clock import Clock, SystemClock
+from listsync.i18n import _
 from listsync.ledger_catalog import CatalogMixin
 from listsync.ledger_migrations import MIGRATIONS, damaged, migrate
 from listsync.ledger_records import (
@@ -107,13 +108,15 @@ def _create_private(path: Path) -> None:
     SQLite gives the ``-wal`` and ``-shm`` files the same permissions as the file.
     """
     if path.is_dir():
-        raise LedgerError(f"the ledger path {path} is a folder, not a file")
+        raise LedgerError(_("the ledger path {path} is a folder, not a file").format(path=path))
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError as error:
-        raise LedgerError(f"cannot create the ledger {path}: {error.strerror}") from None
+        raise LedgerError(
+            _("cannot create the ledger {path}: {why}").format(path=path, why=error.strerror)
+        ) from None
 
 
 def _tighten(path: Path) -> None:
@@ -236,11 +239,17 @@ class Ledger(CatalogMixin, StockMixin, RecordsMixin):
         if code in (_CORRUPT, _NOTADB):
             return damaged(self.path, self.backup_dir, detail)
         if code == _FULL:
-            return LedgerError(f"the disk holding {where} is full; nothing was written")
+            return LedgerError(
+                _("the disk holding {where} is full; nothing was written").format(where=where)
+            )
         if code == _READONLY:
-            return LedgerError(f"cannot write to {where}: the file or its folder is read-only")
+            return LedgerError(
+                _("cannot write to {where}: the file or its folder is read-only").format(
+                    where=where
+                )
+            )
         if code in _CANNOT_ACCESS:
-            return LedgerError(f"cannot use {where}: {detail}")
+            return LedgerError(_("cannot use {where}: {detail}").format(where=where, detail=detail))
         return None
 
     # -- maintenance ----------------------------------------------------------------------
@@ -267,11 +276,15 @@ class Ledger(CatalogMixin, StockMixin, RecordsMixin):
                     raw.close()
             _fsync(temporary)
             if not _file_is_sound(temporary):
-                raise LedgerError(f"the backup copy {temporary} failed its integrity check")
+                raise LedgerError(
+                    _("the backup copy {copy} failed its integrity check").format(copy=temporary)
+                )
             os.replace(temporary, dest)
             _fsync_folder(dest.parent)
         except OSError as error:
-            raise LedgerError(f"cannot write the backup {dest}: {error.strerror}") from None
+            raise LedgerError(
+                _("cannot write the backup {dest}: {why}").format(dest=dest, why=error.strerror)
+            ) from None
         finally:
             temporary.unlink(missing_ok=True)
         return dest

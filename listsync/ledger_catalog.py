@@ -116,7 +116,11 @@ class CatalogMixin(LedgerBase):
     def set_stock(self, sku: str, quantity: int, note: str = "") -> int:
         """Record the movement that makes on-hand equal ``quantity``; returns its delta."""
         if type(quantity) is not int or quantity < 0:
-            raise InputError(f"stock for {sku} must be a whole number, 0 or more, not {quantity!r}")
+            raise InputError(
+                _("stock for {sku} must be a whole number, 0 or more, not {quantity!r}").format(
+                    sku=sku, quantity=quantity
+                )
+            )
         with self.write() as session:
             conn = session.connection()
             canonical = unit_skus(conn, False).get(sku_key(sku))
@@ -160,14 +164,18 @@ def _check_catalog(products: Sequence[Product]) -> dict[str, tuple[Product, str]
     incoming: dict[str, tuple[Product, str]] = {}
     for product in products:
         if product.sku in incoming:
-            raise InputError(f"product {product.sku} appears twice in the catalog")
+            raise InputError(
+                _("product {sku} appears twice in the catalog").format(sku=product.sku)
+            )
         incoming[product.sku] = (product, product.content_hash())
         for unit in product.units():
             owners.setdefault(sku_key(unit.sku), []).append(product.sku)
     clashes = sorted(key for key, skus in owners.items() if len(skus) > 1)
     if clashes:
         listed = "; ".join(f"{key} (in {', '.join(owners[key])})" for key in clashes)
-        raise InputError(f"these SKUs are sold by more than one product: {listed}")
+        raise InputError(
+            _("these SKUs are sold by more than one product: {skus}").format(skus=listed)
+        )
     return incoming
 
 

@@ -20,6 +20,7 @@ from listsync.catalog import PriceTier
 from listsync.channel import ListingState, Money, Order, Token
 from listsync.clock import Clock
 from listsync.errors import InputError
+from listsync.i18n import _
 from listsync.ledger_orders import load_orders, upsert_orders
 from listsync.ledger_records import (
     ApiCall,
@@ -152,7 +153,9 @@ class RecordsMixin(LedgerBase):
             known = set(conn.scalars(select(PRODUCT.c.sku).where(PRODUCT.c.sku.in_(skus))))
             if skus - known:
                 missing = ", ".join(sorted(skus - known))
-                raise InputError(f"listings refer to products not in the ledger: {missing}")
+                raise InputError(
+                    _("listings refer to products not in the ledger: {skus}").format(skus=missing)
+                )
             _upsert(conn, LISTING, ("sku", "channel", "shop_id"), rows)
 
     def _listings(self, *criteria: ColumnElement[bool]) -> list[ListingRecord]:
