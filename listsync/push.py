@@ -126,10 +126,12 @@ class Circuit:
             raise ChannelStopped(str(exc), cause=exc) from None
         except RateLimited as exc:
             if exc.quota_exhausted:
-                raise ChannelStopped(
-                    _("{error}; the marketplace's limit for today is used up").format(error=exc),
-                    cause=exc,
-                ) from None
+                limit = _("the marketplace's limit for today is used up")
+                if exc.retry_after:
+                    limit = _("the marketplace takes no calls for {minutes} minutes").format(
+                        minutes=max(1, round(exc.retry_after / 60))
+                    )
+                raise ChannelStopped(f"{exc}; {limit}", cause=exc) from None
             self._failed(exc)
             raise
         except (TransientError, UnknownOutcome) as exc:
