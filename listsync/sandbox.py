@@ -13,6 +13,7 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -232,6 +233,16 @@ class SandboxApp:
         return SandboxResponse(400, {"error": "bad_request", "message": message})
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up mid-reply (killed, or timed out) is no server error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class SandboxServer:
     """Serves one :class:`SandboxApp` on 127.0.0.1 in a background thread."""
 
@@ -241,8 +252,7 @@ class SandboxServer:
         self.requests: list[dict[str, Any]] = []
         self._routes = list(app.routes())
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
+        self._httpd = _Server((host, port), _handler_for(self))
         self._thread: threading.Thread | None = None
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,6 @@ from listsync_shopee.sandbox import ShopeeSandbox
 from shopee_support import REDIRECT, Rig, fresh, rig
 
 from listsync.channel import Token
-from listsync.clock import FakeClock
 from listsync.errors import AuthError, ClockSkewError, SetupError
 from listsync.sandbox import SandboxServer
 from listsync.tokens import MemoryTokenStore
@@ -204,7 +204,7 @@ def test_threads_share_one_refresh(shop: Rig) -> None:
 
 def test_clock_skew_is_named_and_not_retried(shop: Rig) -> None:
     """RELIABILITY #21: a computer clock 6 minutes fast."""
-    shop.clock.advance(6 * 60)
+    shop.channel.client.wall_clock = lambda: time.time() + 6 * 60
     with pytest.raises(ClockSkew) as caught:
         shop.channel.find_listing("NOPE")
     assert "system clock skew detected: check the computer's clock" in str(caught.value)
@@ -213,8 +213,8 @@ def test_clock_skew_is_named_and_not_retried(shop: Rig) -> None:
 
 
 def test_clock_skew_behind(server: SandboxServer, tmp_path: Path) -> None:
-    slow = FakeClock(datetime.now(UTC) - timedelta(minutes=6))
-    with rig(server, tmp_path, authorize=False, clock=slow) as shop:
+    with rig(server, tmp_path, authorize=False) as shop:
+        shop.channel.client.wall_clock = lambda: time.time() - 6 * 60
         with pytest.raises(ClockSkew):
             shop.channel.client.exchange_code("abc", str(shop.app.shop_id))
         assert len(server.calls()) == 1

@@ -16,7 +16,8 @@ AuthError that says to authorize again — never a loop.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -58,6 +59,7 @@ class ShopeeClient:
             CHANNEL, settings, DEFAULT_RATE, secrets=(self._key,), pacing=PACING
         )
         self._refresh_lock = threading.Lock()
+        self.wall_clock: Callable[[], float] = time.time
 
     def close(self) -> None:
         self.http.close()
@@ -66,7 +68,9 @@ class ShopeeClient:
         return self.context.clock.now()
 
     def _timestamp(self) -> int:
-        return int(self.now().timestamp())
+        """Signed timestamps come from the computer's real clock, whatever clock the channel
+        runs on: Shopee compares them with its own time (5 minutes either way)."""
+        return int(self.wall_clock())
 
     # -- authorization ----------------------------------------------------------------
     def authorization_url(self, redirect_url: str) -> str:
