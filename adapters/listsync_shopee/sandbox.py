@@ -16,6 +16,8 @@ Sandbox settings (constructor arguments, or ``POST /_sandbox/settings`` with JSO
 * ``daily_quota`` (None): calls per shop and sandbox day; beyond it ``error_limit``.
 * ``search_lag_seconds`` (0): a new item stays invisible to ``search_item`` this long,
   on the sandbox clock, like a lagging search index.
+* ``timestamp_tolerance`` (300): how far a signed timestamp may be from the real time;
+  -1 refuses every request as a client with a wrong clock would be refused.
 
 Clocks: tokens, codes, orders and the search lag run on the sandbox clock, which the
 control API moves forward. The 5-minute timestamp check runs on the real clock, the one a
@@ -63,6 +65,7 @@ class SandboxSettings:
     rate_per_second: float = 10.0
     search_lag_seconds: float = 0.0
     daily_quota: int | None = None
+    timestamp_tolerance: int = TIMESTAMP_TOLERANCE  # seconds either way; -1 refuses every one
 
     def __post_init__(self) -> None:
         status = self.error_http_status
@@ -202,7 +205,10 @@ class ShopeeSandbox(SandboxApp):
             raise ApiError("error_param", "There is no access_token in query.")
         if shop_level and not shop:
             raise ApiError("error_param", "There is no shop_id in query.")
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TIMESTAMP_TOLERANCE:
+        if (
+            not timestamp.isdigit()
+            or abs(time.time() - int(timestamp)) > self.settings.timestamp_tolerance
+        ):
             raise ApiError("error_param", "Invalid timestamp")
         base = f"{partner}{request.path}{timestamp}" + (f"{token}{shop}" if shop_level else "")
         expected = hmac.new(self.partner_key.encode(), base.encode(), hashlib.sha256).hexdigest()
