@@ -307,6 +307,7 @@ def test_settings_constructor() -> None:
         "rate_per_second": 10.0,
         "search_lag_seconds": 60,
         "daily_quota": 5,
+        "timestamp_tolerance": 300,
     }
     with pytest.raises(ValueError, match="error_http_status"):
         ShopeeSandbox(error_http_status=500)
