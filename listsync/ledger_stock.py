@@ -64,7 +64,13 @@ class StockMixin(LedgerBase):
             returns = 0
             if restock_returns:
                 returns, more = _settle(
-                    conn, known, return_states, MovementReason.ORDER_RETURN, 1, now
+                    conn,
+                    known,
+                    return_states,
+                    MovementReason.ORDER_RETURN,
+                    1,
+                    now,
+                    after=MovementReason.ORDER_SALE,
                 )
                 unknown |= more
         return SettleCounts(sales, returns, tuple(sorted(unknown)))
@@ -77,7 +83,10 @@ def _settle(
     reason: str,
     sign: int,
     now: datetime,
+    after: str | None = None,
 ) -> tuple[int, set[str]]:
+    """Movements for orders in ``states`` not yet settled for ``reason`` (and, with
+    ``after``, only for orders already settled for that reason: a return needs a sale)."""
     done = select(STOCK_MOVEMENT.c.reference).where(STOCK_MOVEMENT.c.reason == reason)
     pending = (
         select(_REFERENCE.label("reference"), ORDER_LINE.c.sku, func.sum(ORDER_LINE.c.quantity))
@@ -85,6 +94,9 @@ def _settle(
         .where(ORDER.c.state.in_([str(s) for s in states]), _REFERENCE.not_in(done))
         .group_by(ORDER.c.id, ORDER_LINE.c.sku)
     )
+    if after is not None:
+        earlier = select(STOCK_MOVEMENT.c.reference).where(STOCK_MOVEMENT.c.reason == after)
+        pending = pending.where(_REFERENCE.in_(earlier))
     rows, unknown = [], set()
     for reference, sku, quantity in conn.execute(pending):
         catalog_sku = known.get(sku_key(sku))

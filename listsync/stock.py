@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from listsync.channel import OrderState
 
-SOLD_STATES = frozenset({OrderState.SHIPPED, OrderState.COMPLETED})
+# An order that left the warehouse is a sale, whatever became of it after.
+SOLD_STATES = frozenset({OrderState.SHIPPED, OrderState.COMPLETED, OrderState.RETURNED})
 # Marketplaces hold an order's units from its creation, paid or not (Shopee, Lazada).
 OPEN_STATES = frozenset({OrderState.PENDING, OrderState.PAID})
-RETURN_STATES = frozenset({OrderState.RETURNED})
+# A sold order that came back (returned, or cancelled after it was shipped).
+RETURN_STATES = frozenset({OrderState.RETURNED, OrderState.CANCELLED})
 
 
 class StockRule(BaseModel):

@@ -274,3 +274,23 @@ def test_wrong_settings_of_a_channel_exit_with_2(world: World) -> None:
     assert result.exit_code == 2
     world.channels["alpha"].down = True
     assert world.engine().run(["alpha"]).exit_code == 1
+
+
+@pytest.mark.parametrize("restock", [True, False])
+def test_returns_and_cancellations_after_shipping(tmp_path: Path, restock: bool) -> None:
+    world = World(tmp_path, restock_returns=restock)
+    world.ledger.upsert_products([product("BUN", variants=0)])
+    world.ledger.set_stock("BUN", 10)
+    world.order("alpha", "R1", "BUN", 2, OrderState.RETURNED)  # first seen already returned
+    world.order("alpha", "C1", "BUN", 1, OrderState.CANCELLED)  # cancelled before shipping
+    world.order("alpha", "S1", "BUN", 3, OrderState.SHIPPED)
+    world.sync("alpha")
+    world.clock.advance(600)
+    world.order("alpha", "S1", "BUN", 3, OrderState.CANCELLED)  # failed delivery: it came back
+    world.sync("alpha")
+    world.sync("alpha")
+    reasons = sorted((m.reason, m.delta) for m in world.ledger.movements("BUN"))
+    sold = [("order_sale", -3), ("order_sale", -2)]
+    back = [("order_return", 2), ("order_return", 3)] if restock else []
+    assert reasons == sorted([*sold, *back, ("set", 10)])
+    assert world.ledger.on_hand(["BUN"])["BUN"] == (10 if restock else 5)
