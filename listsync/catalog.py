@@ -16,7 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 MAX_NAME = 255
 MAX_DESCRIPTION = 25_000
@@ -39,7 +46,9 @@ class _Model(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _nfc(cls, value: Any) -> Any:
+    def _nfc(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get("stored"):
+            return value  # read back from the ledger: normalised when it was stored
         return _normalize_nested(value)
 
 

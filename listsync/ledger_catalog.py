@@ -73,13 +73,22 @@ class CatalogMixin(LedgerBase):
         if active_only:
             query = query.where(PRODUCT.c.active)
         with self.read() as session:
-            return [Product.model_validate(data) for data in session.connection().scalars(query)]
+            return [_stored(data) for data in session.connection().scalars(query)]
+
+    def catalog_state(self) -> tuple[list[Product], frozenset[str]]:
+        """Every product ever imported, and the SKUs of those still in the catalog: one read."""
+        query = select(PRODUCT.c.data, PRODUCT.c.active).order_by(PRODUCT.c.sku)
+        with self.read() as session:
+            rows = session.connection().execute(query).all()
+        products = [_stored(data) for data, _active in rows]
+        active = frozenset(p.sku for p, (_data, flag) in zip(products, rows, strict=True) if flag)
+        return products, active
 
     def product(self, sku: str) -> Product | None:
         """The product with this exact SKU, active or not."""
         with self.read() as session:
             data = session.connection().scalar(select(PRODUCT.c.data).where(PRODUCT.c.sku == sku))
-        return None if data is None else Product.model_validate(data)
+        return None if data is None else _stored(data)
 
     # -- stock ---------------------------------------------------------------------------
 
@@ -177,6 +186,11 @@ def _check_catalog(products: Sequence[Product]) -> dict[str, tuple[Product, str]
             _("these SKUs are sold by more than one product: {skus}").format(skus=listed)
         )
     return incoming
+
+
+def _stored(data: Any) -> Product:
+    """A product as stored: validated again, but not normalised again (it already was)."""
+    return Product.model_validate(data, context={"stored": True})
 
 
 def _product_row(product: Product, content_hash: str, now: datetime) -> dict[str, Any]:

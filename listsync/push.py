@@ -24,6 +24,7 @@ from listsync.channel import (
     ListingState,
     OfferResult,
     OfferUpdate,
+    OrderState,
     RemoteListing,
 )
 from listsync.clock import Clock
@@ -151,31 +152,48 @@ class Circuit:
             ) from None
 
 
+@dataclass(frozen=True)
+class Inventory:
+    """What every channel's plan starts from, read from the ledger once per run."""
+
+    products: tuple[Product, ...]  # every product ever imported
+    active: frozenset[str]  # SKUs of those still in the catalog
+    on_hand: dict[str, int]
+    reserved: dict[str, int]  # held by open orders on every channel
+
+    @classmethod
+    def read(cls, ledger: Ledger, reserving: frozenset[OrderState]) -> Inventory:
+        products, active = ledger.catalog_state()
+        return cls(tuple(products), active, ledger.on_hand(), ledger.reserved(reserving))
+
+
 def plan_push(
     name: str,
     channel: Channel,
     ledger: Ledger,
     options: PushOptions,
     clock: Clock,
-    reserved: dict[str, int],
+    inventory: Inventory,
     held_here: dict[str, int] | None = None,
 ) -> Plan:
     """What a push would do, decided from the ledger alone: no marketplace call.
 
-    ``reserved`` is what open orders hold on every channel; ``held_here`` what they hold
-    on this one, added back where the channel's stock figure counts them.
+    ``held_here`` is what open orders hold on this channel, added back where the
+    channel's stock figure counts them.
     """
     held = held_here if channel.limits.stock_includes_reserved and held_here else {}
     shop = channel.shop_id
     records = {record.sku: record for record in ledger.listings(name, shop)}
     accepted = ledger.offers(name, shop)
-    on_hand = ledger.on_hand()
+    on_hand, reserved = inventory.on_hand, inventory.reserved
     now = clock.now()
     steps, offers = [], []
-    active = {p.sku: p for p in ledger.products() if p.enabled_on(name)}
+    active = {
+        p.sku: p for p in inventory.products if p.sku in inventory.active and p.enabled_on(name)
+    }
     retired = [
         p
-        for p in ledger.products(active_only=False)
+        for p in inventory.products
         if p.sku not in active and p.sku in records and records[p.sku].remote_id
     ]
     for product, is_retired in [(p, False) for p in active.values()] + [(p, True) for p in retired]:

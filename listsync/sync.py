@@ -20,7 +20,7 @@ from listsync.errors import EXIT_BAD_INPUT, EXIT_FAILURE, ListsyncError
 from listsync.http import CallRecord
 from listsync.i18n import _
 from listsync.ledger import Ledger
-from listsync.push import Plan, Pusher, PushOptions, Tally, plan_push
+from listsync.push import Inventory, Plan, Pusher, PushOptions, Tally, plan_push
 from listsync.stock import (
     OPEN_STATES,
     RETURN_STATES,
@@ -136,9 +136,10 @@ class SyncEngine:
                 self._settle(outcomes)
             if push:
                 ready = [name for name in live if outcomes[name].ok]
+                inventory = self.inventory() if ready else None
                 self._parallel(
                     ready,
-                    lambda n: self._push(n, channels[n], outcomes[n], force, progress),
+                    lambda n: self._push(n, channels[n], outcomes[n], force, progress, inventory),
                     outcomes,
                 )
         finally:
@@ -151,11 +152,13 @@ class SyncEngine:
         """A dry run: what a push would do on each channel, from the ledger alone."""
         outcomes = {name: ChannelOutcome(name) for name in names}
         plans: dict[str, Plan] = {}
+        inventory = self.inventory()
         for name in names:
             channels: dict[str, Channel] = {}
             self._open(name, outcomes[name], channels)
             if name in channels:
-                plans[name] = self._plan(name, channels[name], self.options.push_for(name, force))
+                options = self.options.push_for(name, force)
+                plans[name] = self._plan(name, channels[name], options, inventory)
                 channels[name].close()
         return RunResult(None, outcomes, plans)
 
@@ -203,17 +206,23 @@ class SyncEngine:
         outcome: ChannelOutcome,
         force: bool,
         progress: Callable[[int], None] | None,
+        inventory: Inventory | None,
     ) -> None:
         options = self.options.push_for(name, force)
-        plan = self._plan(name, channel, options)
+        plan = self._plan(name, channel, options, inventory)
         pusher = Pusher(name, channel, self.ledger, options, self.clock, outcome.tally)
         pusher.apply(plan, progress)
 
-    def _plan(self, name: str, channel: Channel, options: PushOptions) -> Plan:
-        reserved = self.ledger.reserved(reserving_states(self.options.reserve_from))
+    def _plan(
+        self, name: str, channel: Channel, options: PushOptions, inventory: Inventory | None = None
+    ) -> Plan:
+        inventory = inventory or self.inventory()
         # what the channel's own open orders hold, paid or not, as the channel counts it
         held = self.ledger.reserved(OPEN_STATES, channel=name)
-        return plan_push(name, channel, self.ledger, options, self.clock, reserved, held)
+        return plan_push(name, channel, self.ledger, options, self.clock, inventory, held)
+
+    def inventory(self) -> Inventory:
+        return Inventory.read(self.ledger, reserving_states(self.options.reserve_from))
 
     def _parallel(
         self,
