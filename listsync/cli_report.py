@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from listsync.workspace import Workspace
 
 BY_CHOICES = ("product", "channel", "day", "week", "month")
+
+channel_option = click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="NAME",
+    help=_("Only this channel (repeatable)."),
+)
 FORMATS = ("table", "csv", "json", "xlsx", "html")
 
 
@@ -43,13 +51,7 @@ class OpensWorkspace(Protocol):
 @click.option(
     "--tz", metavar="ZONE", help=_("Time zone of the days (default: the workspace's timezone).")
 )
-@click.option(
-    "--channel",
-    "channels",
-    multiple=True,
-    metavar="NAME",
-    help=_("Only this channel (repeatable)."),
-)
+@channel_option
 @click.option(
     "--format",
     "fmt",
@@ -115,13 +117,7 @@ def runs_cmd(state: OpensWorkspace, limit: int) -> None:
 
 
 @click.command("listings")
-@click.option(
-    "--channel",
-    "channels",
-    multiple=True,
-    metavar="NAME",
-    help=_("Only this channel (repeatable)."),
-)
+@channel_option
 @click.option(
     "--state",
     "wanted",

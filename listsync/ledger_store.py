@@ -6,6 +6,7 @@ each module readable; like :class:`LedgerBase` says, it needs only transactions 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -48,16 +49,18 @@ if TYPE_CHECKING:
     from listsync.ledger import Ledger
 
 
-class LedgerBase:
+class LedgerBase(ABC):
     """What the parts of :class:`listsync.ledger.Ledger` need: its clock and transactions."""
 
     _clock: Clock
 
+    @abstractmethod
     def read(self) -> AbstractContextManager[Session]:
-        raise NotImplementedError
+        """A read transaction (one consistent snapshot)."""
 
+    @abstractmethod
     def write(self) -> AbstractContextManager[Session]:
-        raise NotImplementedError
+        """A write transaction, begun IMMEDIATE."""
 
 
 class RecordsMixin(LedgerBase):
