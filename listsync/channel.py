@@ -320,7 +320,10 @@ class Channel(Protocol):
         ...
 
     def create_listing(self, draft: Draft) -> RemoteListing:
-        """Create; the result may be IN_REVIEW. Raises UnknownOutcome when the reply was lost."""
+        """Create, listing each of the draft's offers at its price and stock as they stand.
+
+        The result may be IN_REVIEW. Raises UnknownOutcome when the reply was lost.
+        """
         ...
 
     def update_listing(self, listing: RemoteListing, draft: Draft) -> RemoteListing: ...

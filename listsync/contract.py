@@ -159,6 +159,14 @@ class ChannelContract:
         assert set(found.units) == {unit.sku for unit in product.units()}
         assert sorted(u["sku"] for u in self.state(server)["listings"]) == sorted(found.units)
 
+    def test_a_create_lists_the_drafts_prices(
+        self, channel: Channel, server: SandboxServer
+    ) -> None:
+        draft = channel.map_product(self.product())
+        channel.create_listing(draft)
+        prices = {u["sku"]: u["price"] for u in self.state(server)["listings"]}
+        assert prices == {o.sku: int(o.price.amount) for o in draft.offers if o.price}
+
     def test_lost_create_reply_is_adopted_not_duplicated(
         self, channel: Channel, server: SandboxServer
     ) -> None:

@@ -258,6 +258,7 @@ class Pusher:
         self.options, self.clock, self.tally = options, clock, tally
         self.shop = channel.shop_id
         self.circuit = Circuit(name, options.circuit_failures)
+        self.created: dict[str, OfferRecord] = {}  # per SKU: what a create just listed
 
     def apply(self, plan: Plan, progress: Callable[[int], None] | None = None) -> None:
         live: dict[str, RemoteListing] = {}
@@ -345,7 +346,25 @@ class Pusher:
             raise
         self.tally.counts["listings_created"] += 1
         self._save(step, created, pushed_hash=step.draft.content_hash)
+        self._listed_by_create(step)
         return self._settled(created)
+
+    def _listed_by_create(self, step: ListingStep) -> None:
+        """A create lists each offer of its draft as it stands (the contract says so): record
+        that, so only what differs from it (the stock, usually) is sent afterwards."""
+        records = [
+            OfferRecord(
+                offer.sku,
+                self.name,
+                self.shop,
+                stock=offer.stock,
+                price=offer.price,
+                tiers=tuple(offer.tiers),
+            )
+            for offer in step.draft.offers
+        ]
+        self.ledger.save_offers(records)
+        self.created.update((record.sku, record) for record in records)
 
     def _within_grace(self, record: ListingRecord | None) -> bool:
         """A create whose outcome is unknown may just not be searchable yet: wait a while."""
@@ -407,6 +426,7 @@ class Pusher:
 
     # -- offers -----------------------------------------------------------------------
     def _offers(self, steps: Sequence[OfferStep], live: dict[str, RemoteListing]) -> None:
+        steps = [step for step in map(self._after_create, steps) if step is not None]
         updates = [
             replace(step.update, listing=live[step.product_sku])
             for step in steps
@@ -426,6 +446,17 @@ class Pusher:
                 self.tally.problems.append(str(exc))
                 continue
             self._save_offers(chunk, results, by_sku)
+
+    def _after_create(self, step: OfferStep) -> OfferStep | None:
+        """The step measured against what a create in this run already listed."""
+        listed = self.created.get(step.update.offer.sku)
+        if listed is None:
+            return step
+        set_stock, set_price = listed.differs(step.update.offer)
+        if not (set_stock or set_price):
+            return None
+        update = replace(step.update, set_stock=set_stock, set_price=set_price)
+        return replace(step, update=update, previous=listed)
 
     def _guard(self, updates: Sequence[OfferUpdate], by_sku: dict[str, OfferStep]) -> None:
         zeroing = [

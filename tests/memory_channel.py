@@ -105,8 +105,9 @@ class MemoryChannel:
         state = ListingState.IN_REVIEW if self.review else ListingState.LIVE
         units = {offer.sku: f"u{next(self._ids)}" for offer in draft.offers}
         listing = RemoteListing(draft.product_sku, f"r{next(self._ids)}", state, units)
+        offers = {offer.sku: offer for offer in draft.offers}  # a create lists them
         self.items[draft.product_sku] = Stored(
-            listing, dict(draft.payload), {}, not self.lag_search
+            listing, dict(draft.payload), offers, not self.lag_search
         )
         if self.lose_next_create:
             self.lose_next_create = False
