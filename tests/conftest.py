@@ -7,6 +7,9 @@ import pytest
 
 from listsync.sandbox import Route, SandboxApp, SandboxRequest, SandboxResponse, SandboxServer
 
+# `server` and `app`: a Lazada sandbox, for the Lazada tests (a module's own fixture wins).
+pytest_plugins = ["lazada_fixtures"]
+
 
 class ItemsApp(SandboxApp):
     """A tiny API for testing the harness and the HTTP client: items by SKU, one counter."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,12 +16,6 @@ from listsync.sandbox import SandboxServer
 from listsync.tokens import MemoryTokenStore
 
 DAY = 86_400
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(LazadaSandbox()) as server:
-        yield server
 
 
 def app_of(server: SandboxServer) -> LazadaSandbox:

@@ -23,18 +23,6 @@ PRICE_QUANTITY = "/rest/product/price_quantity/update"
 
 
 @pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(LazadaSandbox()) as server:
-        yield server
-
-
-@pytest.fixture
-def app(server: SandboxServer) -> LazadaSandbox:
-    assert isinstance(server.app, LazadaSandbox)
-    return server.app
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime.now(UTC))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,12 +13,6 @@ from listsync_lazada.signing import sign, string_to_sign
 from listsync_lazada.testing import grant, png, raw_call, signed_params
 
 from listsync.sandbox import SandboxServer
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(LazadaSandbox()) as server:
-        yield server
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,18 +18,6 @@ from listsync_lazada.testing import connect, grant, png, raw_call
 from listsync.channel import Money, OrderState
 from listsync.http import CallRecord
 from listsync.sandbox import SandboxServer
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(LazadaSandbox()) as server:
-        yield server
-
-
-@pytest.fixture
-def app(server: SandboxServer) -> LazadaSandbox:
-    assert isinstance(server.app, LazadaSandbox)
-    return server.app
 
 
 @pytest.fixture

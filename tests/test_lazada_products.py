@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,12 +15,6 @@ from listsync.sandbox import SandboxServer
 
 TEA = 10000010
 CERAMICS = 10000020
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(LazadaSandbox()) as server:
-        yield server
 
 
 @pytest.fixture
