@@ -19,8 +19,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from listsync.channel import Money, Order, OrderLine, OrderState
-from listsync.ledger import Ledger
+from listsync.channel.contract import Money, Order, OrderLine, OrderState
+from listsync.ledger.database import Ledger
 
 LINES_PER_ORDER = 2
 

@@ -14,8 +14,8 @@ import struct
 import zlib
 from pathlib import Path
 
-from listsync.catalog import Catalog
-from listsync.catalog_files import load_catalog, save_catalog
+from listsync.catalog.files import load_catalog, save_catalog
+from listsync.catalog.model import Catalog
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 SOURCE = CONFIG / "catalog.example.yaml"

@@ -151,12 +151,12 @@ def prepare(
     root: Path, args: argparse.Namespace, sandboxes: list[SandboxProcess], plans: list[RatePlan]
 ) -> dict[str, Any]:
     """A workspace wired to the sandboxes, its catalog imported and stocked, shops authorized."""
-    from listsync.catalog_files import load_catalog
-    from listsync.demo import authorize, configure
-    from listsync.ledger_records import Movement, MovementReason
-    from listsync.registry import default_registry
-    from listsync.samples import copy_sample_catalog
-    from listsync.sandbox import SandboxServer
+    from listsync.catalog.files import load_catalog
+    from listsync.catalog.samples import copy_sample_catalog
+    from listsync.channel.registry import default_registry
+    from listsync.demo.run import authorize, configure
+    from listsync.ledger.records import Movement, MovementReason
+    from listsync.sandbox.harness import SandboxServer
     from listsync.settings import write_workspace_template
     from listsync.workspace import Workspace
 
@@ -248,7 +248,7 @@ def make_orders(sandboxes: list[SandboxProcess], total: int, days: float) -> dic
 
 
 def ledger_orders(root: Path, names: list[str]) -> dict[str, int]:
-    from listsync.ledger import Ledger
+    from listsync.ledger.database import Ledger
 
     with Ledger.open(root / "listsync.sqlite3") as ledger:
         return {name: ledger.order_count(name) for name in names}

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from listsync.samples import SAMPLE_DIR
+from listsync.catalog.samples import SAMPLE_DIR
 
 CATEGORIES = ("tea", "noodles", "ceramics", "mats", "food")
 OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {

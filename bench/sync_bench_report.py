@@ -9,7 +9,7 @@ from typing import Any
 
 from sync_bench_sandbox import RatePlan
 
-from listsync.table import format_table
+from listsync.report.text_table import format_table
 
 RATIO_TARGET = 1.2
 RSS_TARGET_MB = 200.0

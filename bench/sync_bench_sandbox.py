@@ -125,7 +125,7 @@ class SandboxProcess:
         self.root = f"{parts.scheme}://{parts.netloc}"
 
     def describe(self) -> dict[str, Any]:
-        """The JSON line, as :func:`listsync.demo.configure` reads it from a server."""
+        """The JSON line, as :func:`listsync.demo.run.configure` reads it from a server."""
         return dict(self.line)
 
     def control(self, method: str, path: str, body: Any = None) -> Any:

@@ -1,3 +1,3 @@
-from listsync.cli import main
+from listsync.cli.main import main
 
 main()

@@ -42,10 +42,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from listsync.channel import ChannelSettings
+from listsync.channel.contract import ChannelSettings
 from listsync.errors import ConfigError
 from listsync.i18n import _
-from listsync.stock import StockRule
+from listsync.sync.stock_rules import StockRule
 
 CONFIG_NAME, ENV_NAME, ENV_PREFIX = "listsync.toml", ".env", "LISTSYNC_"
 KeyPath = tuple[str, ...]

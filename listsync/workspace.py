@@ -13,20 +13,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listsync.catalog import Catalog
-from listsync.channel import Channel, ChannelContext, ChannelSettings
+from listsync.catalog.model import Catalog
+from listsync.channel.contract import Channel, ChannelContext, ChannelSettings
+from listsync.channel.registry import Registry, default_registry
 from listsync.clock import Clock, SystemClock
 from listsync.errors import ConfigError, InputError
 from listsync.i18n import _
-from listsync.ledger import Ledger
-from listsync.ledger_records import ImportSummary, Movement, MovementReason
-from listsync.ledger_store import LedgerTokenStore
-from listsync.registry import Registry, default_registry
+from listsync.ledger.database import Ledger
+from listsync.ledger.records import ImportSummary, Movement, MovementReason
+from listsync.ledger.records_store import LedgerTokenStore
 from listsync.settings import Settings, channel_settings, load_settings
 
 if TYPE_CHECKING:
-    from listsync.report import Report
-    from listsync.sync import SyncEngine
+    from listsync.report.model import Report
+    from listsync.sync.engine import SyncEngine
 
 REMOVAL_GUARD = 0.5
 CONFIG_NAME = "listsync.toml"
@@ -135,7 +135,7 @@ class Workspace:
 
     def stock_given(self, sku: str) -> list[str]:
         """How the stock figure each channel was last given for ``sku`` was reached."""
-        from listsync.stock import StockFigure
+        from listsync.sync.stock_rules import StockFigure
 
         lines = []
         for name in sorted(self.settings.channels):
@@ -160,7 +160,7 @@ class Workspace:
         channels: Sequence[str] = (),
     ) -> Report:
         """The figures of ``listsync report``, with this workspace's settings."""
-        from listsync.report import ReportOptions, build_report
+        from listsync.report.model import ReportOptions, build_report
 
         settings = self.settings
         options = ReportOptions(
@@ -195,8 +195,8 @@ class Workspace:
     def sync_engine(self) -> SyncEngine:
         from datetime import timedelta
 
-        from listsync.push import PushOptions
-        from listsync.sync import SyncEngine, SyncOptions
+        from listsync.sync.engine import SyncEngine, SyncOptions
+        from listsync.sync.push import PushOptions
 
         sync, stock = self.settings.sync, self.settings.stock
         options = SyncOptions(

@@ -5,10 +5,13 @@ from typing import Any
 
 import pytest
 
-from listsync.sandbox import Route, SandboxApp, SandboxRequest, SandboxResponse, SandboxServer
-
-# `server` and `app`: a Lazada sandbox, for the Lazada tests (a module's own fixture wins).
-pytest_plugins = ["lazada_fixtures"]
+from listsync.sandbox.harness import (
+    Route,
+    SandboxApp,
+    SandboxRequest,
+    SandboxResponse,
+    SandboxServer,
+)
 
 
 class ItemsApp(SandboxApp):

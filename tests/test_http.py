@@ -21,7 +21,7 @@ from listsync.http import (
     redact_url,
     retry_after_seconds,
 )
-from listsync.sandbox import SandboxServer
+from listsync.sandbox.harness import SandboxServer
 
 
 def client(server: SandboxServer, clock: FakeClock, **kwargs: Any) -> HttpClient:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from listsync.channel import ChannelSettings
+from listsync.channel.contract import ChannelSettings
 from listsync.errors import ConfigError
 from listsync.settings import (
     ENV_TEMPLATE,

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from listsync.channel import Token, TokenStore
+from listsync.channel.contract import Token, TokenStore
 from listsync.clock import Clock
 from listsync.errors import AuthError
 from listsync.i18n import _

@@ -28,8 +28,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from listsync.catalog import Product
-from listsync.channel import (
+from listsync.catalog.model import Product
+from listsync.channel.contract import (
     ChannelContext,
     ChannelLimits,
     Draft,

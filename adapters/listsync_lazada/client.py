@@ -21,7 +21,7 @@ from listsync_lazada.settings import LazadaSettings
 from listsync_lazada.signing import sign
 
 if TYPE_CHECKING:
-    from listsync.channel import ChannelContext
+    from listsync.channel.contract import ChannelContext
     from listsync_lazada.auth import TokenKeeper
 
 Files = Mapping[str, tuple[str, bytes, str]]

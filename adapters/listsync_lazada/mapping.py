@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from listsync.catalog import ChannelOverride, Dimensions, Product
-from listsync.channel import Draft, MappingProblem, Money, Offer
+from listsync.catalog.model import ChannelOverride, Dimensions, Product
+from listsync.channel.contract import Draft, MappingProblem, Money, Offer
 from listsync.errors import ConfigError
 from listsync.i18n import _
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from listsync.channel import Money, Order, OrderLine, OrderState
+from listsync.channel.contract import Money, Order, OrderLine, OrderState
 from listsync.http import MalformedReply
 from listsync.i18n import _
 from listsync_lazada.errors import CHANNEL

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from listsync.channel import ChannelSettings
+from listsync.channel.contract import ChannelSettings
 
 PRODUCTION_API = "https://api.lazada.vn/rest"
 PRODUCTION_AUTH = "https://auth.lazada.com/rest"

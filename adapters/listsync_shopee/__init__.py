@@ -5,7 +5,7 @@ Importing this module is cheap: the client, mapping and sandbox load only when u
 
 from __future__ import annotations
 
-from listsync.channel import ChannelPlugin, lazy_channel, lazy_sandbox
+from listsync.channel.contract import ChannelPlugin, lazy_channel, lazy_sandbox
 from listsync_shopee.settings import ShopeeSettings
 
 DEFAULT_RATE = 10.0
@@ -15,7 +15,7 @@ plugin = ChannelPlugin(
     title="Shopee",
     settings_model=ShopeeSettings,
     factory=lazy_channel("listsync_shopee.channel:ShopeeChannel", ShopeeSettings),
-    sandbox=lazy_sandbox("listsync_shopee.sandbox:ShopeeSandbox"),
+    sandbox=lazy_sandbox("listsync_shopee.sandbox.app:ShopeeSandbox"),
     default_rate=DEFAULT_RATE,
     notes="Shopee Open Platform v2: one shop per app authorization, VND prices.",
 )

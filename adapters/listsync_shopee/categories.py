@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from listsync.catalog import normalize_text
+from listsync.catalog.model import normalize_text
 from listsync.errors import ConfigError
 from listsync.i18n import _
 

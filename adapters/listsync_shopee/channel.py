@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from listsync.catalog import Product
-from listsync.channel import (
+from listsync.catalog.model import Product
+from listsync.channel.contract import (
     ChannelContext,
     ChannelLimits,
     Draft,

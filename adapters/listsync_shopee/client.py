@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import requests
 from pydantic import SecretStr
 
-from listsync.channel import ChannelContext, Token
+from listsync.channel.contract import ChannelContext, Token
 from listsync.errors import AuthError, ChannelError, UnknownOutcome
 from listsync.http import MalformedReply, RequestSpec
 from listsync.i18n import _

@@ -17,8 +17,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from listsync.catalog import sku_key as _key
-from listsync.channel import Draft, ListingState, RemoteListing
+from listsync.catalog.model import sku_key as _key
+from listsync.channel.contract import Draft, ListingState, RemoteListing
 from listsync.errors import RejectedError, UnknownOutcome
 from listsync.http import MalformedReply
 from listsync.i18n import _

@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from listsync.catalog import Product, normalize_text
-from listsync.channel import Draft, MappingProblem, Money, Offer
+from listsync.catalog.model import Product, normalize_text
+from listsync.channel.contract import Draft, MappingProblem, Money, Offer
 from listsync.i18n import _
 from listsync_shopee.categories import CategoryMap, CategoryRule, Limits
 

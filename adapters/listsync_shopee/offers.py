@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from listsync.channel import OfferResult, OfferUpdate
+from listsync.channel.contract import OfferResult, OfferUpdate
 from listsync.errors import AuthError, RateLimited, RejectedError, TransientError
 from listsync.i18n import _
 from listsync_shopee.client import ShopeeClient

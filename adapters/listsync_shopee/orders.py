@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from listsync.channel import Money, Order, OrderLine, OrderState
+from listsync.channel.contract import Money, Order, OrderLine, OrderState
 from listsync.errors import TransientError
 from listsync.http import MalformedReply
 from listsync.i18n import _

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 
-from listsync.channel import ChannelSettings
+from listsync.channel.contract import ChannelSettings
 
 PRODUCTION_URL = "https://partner.shopeemobile.com"
 

@@ -1,0 +1,420 @@
+"""The Lazada sandbox's products API: category tree, images, create/update, price and stock.
+
+The records and the rules they must pass live in :mod:`listsync_lazada.sandbox.catalog`.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import struct
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from listsync_lazada import payload as payloads
+from listsync_lazada.sandbox.base import (
+    LazadaFault,
+    SandboxConfig,
+    invalid,
+    missing,
+    now_ms,
+    parse_int,
+)
+from listsync_lazada.sandbox.catalog import (
+    BY_ID,
+    CATEGORIES,
+    PACKAGE_FIELDS,
+    Category,
+    ItemRecord,
+    SkuRecord,
+    apply_sku,
+    attributes_of,
+    category_of,
+    fail,
+    images_of,
+    lazada_hosted,
+    payload_of,
+    price_of,
+    product_of,
+    validate,
+)
+
+IMAGE_HOST = "vn-test-11.slatic.net"
+MAX_SKUS_PER_CALL = 50
+MAX_LOOKUP_SKUS = 100
+MAX_PAGE = 50
+FILTERS = ("all", "live", "inactive", "deleted", "pending", "rejected", "sold-out")
+
+
+def _image_size(data: bytes) -> tuple[str, int, int] | None:
+    """(extension, width, height) of a PNG or JPEG, or None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return "png", width, height
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    index = 2
+    while index + 9 < len(data):
+        if data[index] != 0xFF:
+            index += 1
+            continue
+        marker = data[index + 1]
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            height, width = struct.unpack(">HH", data[index + 5 : index + 9])
+            return "jpg", width, height
+        index += 2 + length
+    return "jpg", 0, 0
+
+
+class ProductStore:
+    def __init__(self, config: SandboxConfig):
+        self.config = config
+        self.items: dict[int, ItemRecord] = {}
+        self.images: dict[str, str] = {}  # url -> hash_code
+        self._next_item = 3_000_000_001
+        self._next_sku = 15_000_000_001
+
+    # -- lookups ---------------------------------------------------------------------
+    def owner(self, seller_sku: str) -> tuple[ItemRecord, SkuRecord] | None:
+        key = seller_sku.casefold()
+        for item in self.items.values():
+            for sku in item.skus:
+                if sku.seller_sku.casefold() == key:
+                    return item, sku
+        return None
+
+    def units(self) -> list[tuple[ItemRecord, SkuRecord]]:
+        return [(item, sku) for item in self.items.values() for sku in item.skus]
+
+    # -- category API ----------------------------------------------------------------
+    def category_tree(self) -> list[dict[str, Any]]:
+        def node(category: Category) -> dict[str, Any]:
+            children = [node(c) for c in CATEGORIES if c.parent == category.id]
+            entry: dict[str, Any] = {
+                "category_id": category.id,
+                "name": category.name,
+                "leaf": category.leaf,
+                "var": True,
+            }
+            if children:
+                entry["children"] = children
+            return entry
+
+        return [node(c) for c in CATEGORIES if c.parent is None]
+
+    def category_attributes(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        raw = params.get("primary_category_id")
+        if raw is None:
+            raise missing("primary_category_id")
+        category = BY_ID.get(parse_int("primary_category_id", raw))
+        if category is None or not category.leaf:
+            raise LazadaFault("201", "Invalid CategoryId")
+        base = [("name", "Tên sản phẩm", 1), ("brand", "Thương hiệu", 1)]
+        base += [("description", "Mô tả", 0), ("model", "Mẫu mã", 0)]
+        rows = [
+            {"name": name, "label": label, "is_mandatory": flag, "attribute_type": "normal"}
+            for name, label, flag in base
+        ]
+        rows += [
+            {"name": name, "label": label, "is_mandatory": 1, "attribute_type": "normal"}
+            for name, label in category.required
+        ]
+        return rows
+
+    # -- images ----------------------------------------------------------------------
+    def upload(self, files: dict[str, list[Any]]) -> dict[str, Any]:
+        uploads = files.get("image")
+        if not uploads:
+            raise missing("image")
+        data: bytes = uploads[0].data
+        if len(data) > self.config.max_image_bytes:
+            raise LazadaFault("303", "The image is too large")
+        found = _image_size(data)
+        if found is None:
+            raise LazadaFault("300", "The image format is not supported (JPG or PNG only)")
+        extension, width, height = found
+        if max(width, height) > self.config.max_image_side:
+            raise LazadaFault("303", "The image is too large")
+        digest = hashlib.md5(data).hexdigest()
+        url = f"https://{IMAGE_HOST}/p/{digest}.{extension}"
+        self.images[url] = digest
+        return {"image": {"url": url, "hash_code": digest}}
+
+    def migrate(self, params: dict[str, str]) -> dict[str, Any]:
+        tree = payload_of(params)
+        url = str(((tree.get("Request") or {}).get("Image") or {}).get("Url") or "").strip()
+        if not url:
+            raise LazadaFault("1", "Mandatory parameter Url is missing")
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise LazadaFault("302", "Not supported URL")
+        if lazada_hosted(url):
+            return {"image": {"url": url, "hash_code": self.images.get(url, "")}}
+        digest = hashlib.md5(url.encode()).hexdigest()
+        new_url = f"https://{IMAGE_HOST}/p/{digest}.jpg"
+        self.images[new_url] = digest
+        return {"image": {"url": new_url, "hash_code": digest}}
+
+    # -- create / update -------------------------------------------------------------
+    def create(self, params: dict[str, str], now: datetime) -> dict[str, Any]:
+        product = product_of(payload_of(params))
+        skus_in = payloads.as_list((product.get("Skus") or {}).get("Sku"))
+        seen: set[str] = set()
+        for raw in skus_in:
+            seller_sku = str((raw or {}).get("SellerSku") or "").strip()
+            if seller_sku.casefold() in seen:
+                raise LazadaFault("4126", f"SellerSku {seller_sku} is repeated in this request")
+            seen.add(seller_sku.casefold())
+            if seller_sku and self.owner(seller_sku):
+                raise LazadaFault("4105", f"SellerSku {seller_sku} already exists")
+        category = category_of(product.get("PrimaryCategory"))
+        attributes = attributes_of(product.get("Attributes"))
+        images = images_of(product.get("Images"))
+        skus = [self._new_sku(raw, index) for index, raw in enumerate(skus_in)]
+        item = ItemRecord(
+            item_id=self._next_item,
+            category=category.id,
+            attributes=attributes,
+            images=images,
+            skus=skus,
+            created_at=now,
+            updated_at=now,
+            variation=dict(product.get("variation") or {}),
+        )
+        validate(item)
+        if self.config.review_seconds > 0:
+            item.review_until = now + timedelta(seconds=self.config.review_seconds)
+        self._next_item += 1
+        self._next_sku += len(skus)
+        self.items[item.item_id] = item
+        return {
+            "item_id": item.item_id,
+            "sku_list": [_sku_ids(sku) for sku in item.skus],
+            "item_status": item.status(now),
+        }
+
+    def _new_sku(self, raw: Any, offset: int) -> SkuRecord:
+        if not isinstance(raw, dict):
+            raise LazadaFault("5", "Invalid Request Format")
+        seller_sku = str(raw.get("SellerSku") or "").strip()
+        if not seller_sku:
+            raise LazadaFault("1", "Mandatory parameter SellerSku is missing")
+        for name in ("price", "quantity", *PACKAGE_FIELDS):
+            if raw.get(name) in (None, ""):
+                raise LazadaFault("1", f"Mandatory parameter {name} is missing for {seller_sku}")
+        sku = SkuRecord(
+            sku_id=self._next_sku + offset,
+            seller_sku=seller_sku,
+            quantity=0,
+            price=Decimal(0),
+            special_price=None,
+            package={},
+            sale_prop={},
+            images=[],
+        )
+        apply_sku(sku, raw)
+        return sku
+
+    def update(self, params: dict[str, str], now: datetime) -> dict[str, Any]:
+        product = product_of(payload_of(params))
+        skus_in = [s for s in payloads.as_list((product.get("Skus") or {}).get("Sku"))]
+        item = self._item_for_update(product, skus_in)
+        candidate = copy.deepcopy(item)
+        if product.get("PrimaryCategory") not in (None, ""):
+            candidate.category = category_of(product["PrimaryCategory"]).id
+        if product.get("Attributes") not in (None, ""):
+            candidate.attributes.update(attributes_of(product["Attributes"], partial=True))
+        if product.get("Images") not in (None, ""):
+            candidate.images = images_of(product["Images"])
+        added = 0
+        for raw in skus_in:
+            if not isinstance(raw, dict):
+                raise LazadaFault("5", "Invalid Request Format")
+            target = self._sku_in(candidate, raw)
+            if target is None:
+                target = self._new_sku(raw, added)
+                added += 1
+                candidate.skus.append(target)
+            else:
+                apply_sku(target, raw)
+        validate(candidate)
+        candidate.updated_at = now
+        self._next_sku += added
+        self.items[item.item_id] = candidate
+        return {"item_id": item.item_id, "sku_list": [_sku_ids(s) for s in candidate.skus]}
+
+    def _item_for_update(self, product: dict[str, Any], skus_in: list[Any]) -> ItemRecord:
+        if product.get("ItemId") not in (None, ""):
+            item = self.items.get(parse_int("ItemId", product["ItemId"]))
+            if item is None:
+                raise fail("ItemId", f"item {product['ItemId']} does not exist")
+            return item
+        for raw in skus_in:
+            found = self.owner(str((raw or {}).get("SellerSku") or ""))
+            if found:
+                return found[0]
+        raise LazadaFault("1", "Mandatory parameter ItemId is missing")
+
+    def _sku_in(self, item: ItemRecord, raw: dict[str, Any]) -> SkuRecord | None:
+        if raw.get("SkuId") not in (None, ""):
+            sku_id = parse_int("SkuId", raw["SkuId"])
+            for sku in item.skus:
+                if sku.sku_id == sku_id:
+                    return sku
+            raise fail("SkuId", f"SKU {sku_id} does not belong to item {item.item_id}")
+        seller_sku = str(raw.get("SellerSku") or "").strip()
+        for sku in item.skus:
+            if sku.seller_sku.casefold() == seller_sku.casefold():
+                return sku
+        owner = self.owner(seller_sku)
+        if owner is not None:
+            raise LazadaFault("4141", f"SellerSku {seller_sku} already exists in another item")
+        return None
+
+    # -- price and stock -------------------------------------------------------------
+    def price_quantity(self, params: dict[str, str]) -> None:
+        product = product_of(payload_of(params))
+        skus_in = payloads.as_list((product.get("Skus") or {}).get("Sku"))
+        if not skus_in:
+            raise LazadaFault("1", "Mandatory parameter Skus is missing")
+        if len(skus_in) > MAX_SKUS_PER_CALL:
+            raise LazadaFault("4171", f"At most {MAX_SKUS_PER_CALL} SKUs can be updated at once")
+        failures = []
+        for raw in skus_in:
+            name = str((raw or {}).get("SellerSku") or (raw or {}).get("SkuId") or "")
+            try:
+                self._set_offer(raw)
+            except LazadaFault as fault:
+                message = fault.detail[0]["message"] if fault.detail else fault.message
+                failures.append({"field": "SellerSku", "seller_sku": name, "message": message})
+        if failures:
+            raise LazadaFault("501", "Update failed", detail=failures)
+
+    def _set_offer(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            raise fail("Sku", "not a SKU")
+        found = None
+        if raw.get("SkuId") not in (None, ""):
+            sku_id = parse_int("SkuId", raw["SkuId"])
+            found = next(((i, s) for i, s in self.units() if s.sku_id == sku_id), None)
+        elif raw.get("SellerSku"):
+            found = self.owner(str(raw["SellerSku"]))
+        if found is None:
+            raise fail("SellerSku", "SKU not found")
+        _, sku = found
+        quantity = sku.quantity
+        if raw.get("Quantity") not in (None, ""):
+            quantity = parse_int("Quantity", raw["Quantity"])
+            if quantity < 0:
+                raise fail("Quantity", "quantity must not be negative")
+            if quantity < sku.reserved:
+                raise fail(
+                    "Quantity",
+                    f"quantity {quantity} is below the {sku.reserved} units locked by orders",
+                )
+        price, special = sku.price, sku.special_price
+        if raw.get("Price") not in (None, ""):
+            price = price_of("Price", raw["Price"])
+        if raw.get("SalePrice") not in (None, ""):
+            special = price_of("SalePrice", raw["SalePrice"])
+        if special is not None and special >= price:
+            raise fail("SalePrice", "special price must be lower than price", "4157")
+        sku.quantity, sku.price, sku.special_price = quantity, price, special
+
+    # -- reads -----------------------------------------------------------------------
+    def get_products(self, params: dict[str, str], now: datetime) -> dict[str, Any]:
+        wanted = params.get("filter") or "all"
+        if wanted not in FILTERS:
+            raise invalid("filter", f"use one of {', '.join(FILTERS)}")
+        limit = parse_int("limit", params.get("limit") or 10)
+        offset = parse_int("offset", params.get("offset") or 0)
+        if not 1 <= limit <= MAX_PAGE:
+            raise invalid("limit", f"between 1 and {MAX_PAGE}")
+        if not 0 <= offset <= 10_000:
+            raise invalid("offset", "between 0 and 10000")
+        items = sorted(self.items.values(), key=lambda i: i.item_id)
+        items = [item for item in items if _filter(wanted, item, now)]
+        if "sku_seller_list" in params:
+            wanted_skus = _sku_list(params["sku_seller_list"])
+            lag = timedelta(seconds=self.config.sku_lookup_lag)
+            items = [
+                item
+                for item in items
+                if item.created_at + lag <= now
+                and any(sku.seller_sku.casefold() in wanted_skus for sku in item.skus)
+            ]
+        page = items[offset : offset + limit]
+        return {"total_products": len(items), "products": [render(i, now) for i in page]}
+
+    def get_item(self, params: dict[str, str], now: datetime) -> dict[str, Any]:
+        if not params.get("item_id"):
+            raise missing("item_id")
+        item = self.items.get(parse_int("item_id", params["item_id"]))
+        if item is None:
+            raise invalid("item_id", "no such item")
+        return render(item, now)
+
+
+def _sku_ids(sku: SkuRecord) -> dict[str, Any]:
+    return {"seller_sku": sku.seller_sku, "shop_sku": sku.shop_sku, "sku_id": sku.sku_id}
+
+
+def _filter(wanted: str, item: ItemRecord, now: datetime) -> bool:
+    status = item.status(now)
+    if wanted == "all":
+        return True
+    if wanted == "live":
+        return status == "Active"
+    if wanted == "pending":
+        return status == "Pending QC"
+    if wanted == "sold-out":
+        return all(sku.sellable <= 0 for sku in item.skus)
+    return False
+
+
+def _sku_list(raw: str) -> set[str]:
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        raise invalid("sku_seller_list", "a JSON array of seller SKUs") from None
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise invalid("sku_seller_list", "a JSON array of seller SKUs")
+    if len(values) > MAX_LOOKUP_SKUS:
+        raise invalid("sku_seller_list", f"at most {MAX_LOOKUP_SKUS} SKUs")
+    return {value.casefold() for value in values}
+
+
+def _number(value: Decimal) -> Any:
+    """Lazada writes product prices and sizes as JSON numbers, often with a ``.0``."""
+    return float(value)
+
+
+def render(item: ItemRecord, now: datetime) -> dict[str, Any]:
+    return {
+        "item_id": item.item_id,
+        "primary_category": item.category,
+        "attributes": dict(item.attributes),
+        "images": list(item.images),
+        "status": item.status(now),
+        "created_time": now_ms(item.created_at),
+        "updated_time": now_ms(item.updated_at),
+        "skus": [
+            {
+                "SellerSku": sku.seller_sku,
+                "ShopSku": sku.shop_sku,
+                "SkuId": sku.sku_id,
+                "Status": "active",
+                "quantity": sku.quantity,
+                "sellableQuantity": sku.sellable,
+                "price": _number(sku.price),
+                "special_price": _number(sku.special_price) if sku.special_price else 0,
+                **{name: _number(value) for name, value in sku.package.items()},
+                "saleProp": dict(sku.sale_prop),
+                "Images": list(sku.images),
+            }
+            for sku in item.skus
+        ],
+    }

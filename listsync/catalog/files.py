@@ -1,0 +1,450 @@
+"""Loading and saving catalog files: YAML, CSV and XLSX, with every problem reported at once.
+
+A clerk fixing a spreadsheet wants the whole list of mistakes, each as ``FILE:ROW: column:
+sentence``, not one mistake per attempt. So readers (:mod:`listsync.catalog.table`,
+:mod:`listsync.catalog.yaml_file`) collect product drafts and the problems they could see in a
+single cell; this module then checks what needs the whole file (duplicate SKUs, variants that
+disagree), validates each draft with the model and turns the model's complaints into
+sentences placed on the file's row and column. The format is described for people in
+the README ("The catalog file").
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from listsync.catalog.columns import Column, table_columns, table_rows
+from listsync.catalog.model import MAX_NAME, Catalog, Product, sku_key
+from listsync.catalog.table import TableReader
+from listsync.catalog.values import Draft, Kind, Loc, Reading, format_text, show
+from listsync.catalog.yaml_file import YamlReader, dump_yaml
+from listsync.errors import CatalogError, InputError, Problem
+from listsync.i18n import _
+
+YAML_SUFFIXES = (".yaml", ".yml")
+CSV_SUFFIX = ".csv"
+XLSX_SUFFIX = ".xlsx"
+SUFFIXES = (*YAML_SUFFIXES, CSV_SUFFIX, XLSX_SUFFIX)
+CSV_DELIMITERS = (",", ";", "\t")
+CHANNEL_GROUP = "listsync.channels"
+_ZIP_MAGIC = b"PK\x03\x04"
+_QUOTED = re.compile(r'"[^"]*"')
+_COLLECTION_LENGTH_ERRORS = frozenset({"too_short", "too_long"})
+
+
+@lru_cache(maxsize=1)
+def known_channels() -> tuple[str, ...]:
+    """Channel names registered by installed adapters; a near miss of one is a typo."""
+    return tuple(sorted({entry.name for entry in entry_points(group=CHANNEL_GROUP)}))
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read a catalog file; raise :class:`CatalogError` listing every problem in it."""
+    reading = _read(path)
+    products = _validate(reading)
+    if reading.problems:
+        raise CatalogError(reading.sorted_problems())
+    return Catalog(products=tuple(products), source=str(path))
+
+
+def save_catalog(catalog: Catalog, path: Path) -> None:
+    """Write a catalog as YAML, CSV (UTF-8 with a BOM, so Excel shows Vietnamese) or XLSX.
+
+    The file is replaced in one step: an interrupted save leaves the old catalog in place.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(_unsupported(path))
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        if suffix in YAML_SUFFIXES:
+            partial.write_text(dump_yaml(catalog), encoding="utf-8")
+        elif suffix == CSV_SUFFIX:
+            _save_csv(catalog, partial)
+        else:
+            _save_xlsx(catalog, partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# Reading files
+
+
+def _read(path: Path) -> Reading:
+    source = str(path)
+    suffix = path.suffix.lower()
+    reading = Reading(source=source, place="line" if suffix in YAML_SUFFIXES else "row")
+    if suffix not in SUFFIXES:
+        reading.report(None, "", _unsupported(path))
+        return reading
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        reading.report(None, "", _("there is no such file"))
+        return reading
+    except OSError as error:
+        reading.report(None, "", _("cannot read the file: {reason}").format(reason=error.strerror))
+        return reading
+    if not data.strip().removeprefix(codecs.BOM_UTF8).strip():
+        reading.report(None, "", _("the file is empty"))
+        return reading
+    if suffix == XLSX_SUFFIX:
+        _read_xlsx(data, reading)
+        return reading
+    text = _decode(data, reading, suffix)
+    if text is None:
+        return reading
+    if suffix == CSV_SUFFIX:
+        TableReader(reading, known_channels()).read(_csv_rows(text, reading))
+    else:
+        YamlReader(reading, known_channels()).read(text)
+    return reading
+
+
+def _unsupported(path: Path) -> str:
+    if path.suffix.lower() == ".xls":
+        return _("this is an old Excel file (.xls): open it in Excel and save it as .xlsx")
+    return _("cannot read {suffix} files: save the catalog as .yaml, .csv or .xlsx").format(
+        suffix=path.suffix or _("extension-less")
+    )
+
+
+def _decode(data: bytes, reading: Reading, suffix: str) -> str | None:
+    """UTF-8 text, with or without a BOM; anything else gets a sentence on how to save it."""
+    save_as = (
+        _("in Excel choose Save As and the type “CSV UTF-8 (Comma delimited) (*.csv)”")
+        if suffix == CSV_SUFFIX
+        else _("save it again with the encoding UTF-8")
+    )
+    if data.startswith(_ZIP_MAGIC):
+        reading.report(None, "", _("this is an Excel workbook, not a text file: name it .xlsx"))
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        message = _("the file is saved as UTF-16 (“Unicode Text”), not UTF-8; {save_as}")
+        reading.report(None, "", message.format(save_as=save_as))
+        return None
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = _(
+            "the file is not saved as UTF-8 (the first unreadable character is on line {line}); "
+            "{save_as}"
+        )
+        reading.report(None, "", message.format(line=line, save_as=save_as))
+        return None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator the header line uses most: comma, semicolon (Vietnamese Excel) or tab."""
+    header = _QUOTED.sub("", text.split("\n", 1)[0])
+    counts = {delimiter: header.count(delimiter) for delimiter in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str, reading: Reading) -> Iterator[tuple[int, Sequence[object]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+    except csv.Error as error:
+        reading.report(
+            number + 1, "", _("this row cannot be read as CSV: {reason}").format(reason=error)
+        )
+
+
+def _read_xlsx(data: bytes, reading: Reading) -> None:
+    # Imported here: openpyxl takes a noticeable moment to load on a cheap laptop, and
+    # most commands never open a workbook.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+            reading.report(
+                None,
+                "",
+                _("cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"),
+            )
+            return
+    sheet = workbook.worksheets[0]
+    rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+    TableReader(reading, known_channels()).read(rows)
+
+
+# Checking and validating
+
+
+def _validate(reading: Reading) -> list[Product]:
+    flagged = _check_skus(reading)
+    products = []
+    for index, draft in enumerate(reading.drafts):
+        checked = [_check_name(draft, reading), _check_options(draft, reading)]
+        try:
+            products.append(Product.model_validate(draft.data))
+        except ValidationError as error:
+            prechecked = index in flagged or any(checked) or bool(draft.failed)
+            found = list(_translate(error, draft, reading.source, prechecked))
+            if not found and not reading.problems:
+                found = [
+                    Problem(reading.source, draft.row, "", describe(e)) for e in error.errors()
+                ]
+            reading.problems.extend(found)
+    return products
+
+
+def _check_skus(reading: Reading) -> set[int]:
+    """Every SKU, product or variant, is used once in the file, ignoring case and spaces.
+
+    Returns the drafts with a duplicate inside them, whose own (vaguer) complaint from the
+    model is then left out.
+    """
+    first: dict[str, tuple[Draft, Loc, str]] = {}
+    flagged: set[int] = set()
+    for index, draft in enumerate(reading.drafts):
+        for loc, sku in _skus(draft.data):
+            key = sku_key(sku)
+            if key not in first:
+                first[key] = (draft, loc, sku)
+                continue
+            other, other_loc, other_sku = first[key]
+            if other is draft:
+                flagged.add(index)
+            row, field_name = draft.locate(loc)
+            where = reading.where(other.locate(other_loc)[0] or other.row)
+            message = _("SKU {sku} is already used on {where}").format(sku=sku, where=where)
+            if other_sku != sku:
+                message += _(" as {other}; upper and lower case count as the same").format(
+                    other=other_sku
+                )
+            reading.report(row, field_name, message)
+    return flagged
+
+
+def _skus(data: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data.get("sku"), str):
+        yield ("sku",), data["sku"]
+    for index, variant in enumerate(_variants(data)):
+        if variant is not None and isinstance(variant.get("sku"), str):
+            yield ("variants", index, "sku"), variant["sku"]
+
+
+def _variants(data: dict[str, Any]) -> list[dict[str, Any] | None]:
+    variants = data.get("variants")
+    if not isinstance(variants, list):
+        return []
+    return [variant if isinstance(variant, dict) else None for variant in variants]
+
+
+def _check_name(draft: Draft, reading: Reading) -> bool:
+    name = draft.data.get("name")
+    if not isinstance(name, dict) or ("name",) in draft.failed:
+        return False
+    found = False
+    if not any(isinstance(name.get(lang), str) and name[lang] for lang in ("vi", "en")):
+        row, field_name = draft.locate(("name", "vi"))
+        reading.report(row, field_name, _("a product needs a name, in Vietnamese or English"))
+        found = True
+    for lang in ("vi", "en"):
+        text = name.get(lang)
+        if isinstance(text, str) and len(text) > MAX_NAME:
+            row, field_name = draft.locate(("name", lang))
+            reading.report(row, field_name, _too_long(len(text), MAX_NAME))
+            found = True
+    return found
+
+
+def _check_options(draft: Draft, reading: Reading) -> bool:
+    """The variants of a product use the same option names and differ in their values."""
+    expected: tuple[str, ...] | None = None
+    seen: dict[tuple[tuple[str, str], ...], int] = {}
+    found = False
+    for index, variant in enumerate(_variants(draft.data)):
+        options = variant.get("options", {}) if variant is not None else None
+        if not isinstance(options, dict) or ("variants", index, "options") in draft.failed:
+            continue
+        names = tuple(options)
+        if expected is None:
+            expected = names
+        elif names != expected:
+            _report(
+                draft,
+                reading,
+                ("variants", index, "options"),
+                _("use the same options as the first variant ({expected}), not {actual}").format(
+                    expected=_names(expected), actual=_names(names)
+                ),
+            )
+            found = True
+            continue
+        combination = tuple((name, str(value).casefold()) for name, value in options.items())
+        if combination in seen:
+            other = draft.locate(("variants", seen[combination], "sku"))[0] or draft.row
+            shown = ", ".join(f"{name} {value}" for name, value in options.items())
+            _report(
+                draft,
+                reading,
+                ("variants", index, "options", *names[:1]),
+                _("same options ({options}) as the variant on {where}").format(
+                    options=shown or _("none"), where=reading.where(other)
+                ),
+            )
+            found = True
+            continue
+        seen[combination] = index
+    return found
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return " × ".join(names) if names else _("no options")
+
+
+def _report(draft: Draft, reading: Reading, loc: Loc, message: str) -> None:
+    row, field_name = draft.locate(loc)
+    reading.report(row, field_name, message)
+
+
+def _translate(
+    error: ValidationError, draft: Draft, source: str, prechecked: bool
+) -> Iterator[Problem]:
+    """The model's complaints as sentences on the file's rows, without repeats.
+
+    Left out: places already reported as unreadable, a list's "too short" when one of its
+    entries was the real problem, and the model's product-wide check when something about
+    the product was already reported: it would repeat that problem, less precisely.
+    """
+    details = [(tuple(p for p in d["loc"] if p != "[key]"), d) for d in error.errors()]
+    for loc, detail in details:
+        if any(loc[: len(failed)] == failed for failed in draft.failed):
+            continue
+        if detail["type"] in _COLLECTION_LENGTH_ERRORS and any(
+            len(other) > len(loc) and other[: len(loc)] == loc for other, _d in details
+        ):
+            continue
+        if not loc and prechecked:
+            continue
+        row, field_name = draft.locate(loc)
+        yield Problem(source, row, field_name, describe(detail))
+
+
+def _too_long(length: int, limit: int) -> str:
+    return _("too long: {length} characters, at most {limit}").format(length=length, limit=limit)
+
+
+def describe(detail: ErrorDetails) -> str:
+    """One of pydantic's errors as a sentence for a person who has never heard of pydantic."""
+    kind = detail["type"]
+    ctx: dict[str, Any] = dict(detail.get("ctx") or {})
+    value = detail.get("input")
+    got = show(value) if isinstance(value, str | int | float | Decimal | date) else ""
+    if kind == "missing" or (value is None and kind.endswith("_type")):
+        return _("must be filled in")
+    if kind in ("value_error", "assertion_error"):
+        return _(str(ctx.get("error", "")))
+    if kind == "string_too_long":
+        return _too_long(len(str(value)), int(ctx["max_length"]))
+    if kind == "string_too_short":
+        return _("must be filled in")
+    if kind in _LIMITS:
+        limit = next(iter(ctx.values()), "")
+        return _LIMITS[kind]().format(limit=limit, value=got)
+    for prefix, message in _BY_PREFIX:
+        if kind.startswith(prefix):
+            return message().format(value=got, **ctx)
+    return _("is not valid (got {value})").format(value=got)
+
+
+_LIMITS = {
+    "greater_than": lambda: _("must be more than {limit}, got {value}"),
+    "greater_than_equal": lambda: _("must be {limit} or more, got {value}"),
+    "less_than": lambda: _("must be less than {limit}, got {value}"),
+    "less_than_equal": lambda: _("must be {limit} or less, got {value}"),
+}
+_BY_PREFIX = (
+    ("too_short", lambda: _("needs at least {min_length}, got {actual_length}")),
+    ("too_long", lambda: _("has too many entries: {actual_length}, at most {max_length}")),
+    ("int_", lambda: _("must be a whole number, got {value}")),
+    ("decimal_max_places", lambda: _("use at most {decimal_places} decimal places, got {value}")),
+    ("decimal_", lambda: _("must be a number such as 2.50, got {value}")),
+    ("date_", lambda: _("not a date, write it as 2026-12-31 (got {value})")),
+    ("bool_", lambda: _("write yes or no (got {value})")),
+    ("string_pattern", lambda: _("must be a single line of text")),
+    ("string_", lambda: _("must be text, got {value}")),
+    ("dict_", lambda: _("must be a group of keys (key: value)")),
+    ("model_", lambda: _("must be a group of keys (key: value)")),
+    ("list_", lambda: _("must be a list")),
+    ("tuple_", lambda: _("must be a list")),
+)
+
+
+# Writing files
+
+
+def _save_csv(catalog: Catalog, path: Path) -> None:
+    columns = table_columns(catalog)
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow([column.name for column in columns])
+        for row in table_rows(catalog, columns):
+            writer.writerow(
+                [
+                    format_text(column.kind, value)
+                    for column, value in zip(columns, row, strict=True)
+                ]
+            )
+
+
+def _save_xlsx(catalog: Catalog, path: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    columns = table_columns(catalog)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = "catalog"
+    sheet.append([column.name for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table_rows(catalog, columns):
+        sheet.append(list(_xlsx_values(columns, row)))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(
+            12, min(40, len(column.name) + 4)
+        )
+    sheet.freeze_panes = "C2"
+    workbook.save(path)
+
+
+def _xlsx_values(columns: Iterable[Column], row: Iterable[Any]) -> Iterator[Any]:
+    """Numbers, dates and yes/no as typed cells; everything else as text."""
+    for column, value in zip(columns, row, strict=True):
+        if value is None or column.kind in (Kind.INT, Kind.VND, Kind.DATE, Kind.BOOL):
+            yield value
+        else:
+            yield format_text(column.kind, value)

@@ -1,0 +1,293 @@
+"""The product catalog: one description of what a producer sells, whatever the channel.
+
+The model is strict on purpose: a catalog is typed by hand in a spreadsheet, and every
+mistake caught here is one a marketplace will not reject (or, worse, accept) later.
+Loading files lives in :mod:`listsync.catalog.files`; this module only holds the shapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+MAX_NAME = 255
+MAX_DESCRIPTION = 25_000
+MAX_SKU = 100
+MAX_OPTION_DIMENSIONS = 2
+
+
+def normalize_text(value: str) -> str:
+    """NFC-normalise and trim: Vietnamese typed on different keyboards arrives decomposed."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def sku_key(sku: str) -> str:
+    """The identity of a SKU: marketplaces compare seller SKUs case-insensitively."""
+    return normalize_text(sku).casefold()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _nfc(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get("stored"):
+            return value  # read back from the ledger: normalised when it was stored
+        return _normalize_nested(value)
+
+
+def _normalize_nested(value: Any) -> Any:
+    """NFC inside containers too: attribute names and values, options, image paths."""
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, dict):
+        return {_normalize_nested(key): _normalize_nested(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_normalize_nested(item) for item in value)
+    return value
+
+
+Sku = Annotated[str, Field(min_length=1, max_length=MAX_SKU, pattern=r"^[^\s].*$")]
+Vnd = Annotated[int, Field(gt=0, strict=True)]
+
+
+class LocalizedText(_Model):
+    """Text in Vietnamese (for B2C channels) and English (for export channels)."""
+
+    vi: str = Field(default="", max_length=MAX_DESCRIPTION)
+    en: str = Field(default="", max_length=MAX_DESCRIPTION)
+
+    def get(self, language: str) -> str:
+        """The text in ``language``, falling back to the other language when empty."""
+        first, second = (self.en, self.vi) if language == "en" else (self.vi, self.en)
+        return first or second
+
+
+class Dimensions(_Model):
+    length_cm: Annotated[int, Field(gt=0)]
+    width_cm: Annotated[int, Field(gt=0)]
+    height_cm: Annotated[int, Field(gt=0)]
+
+
+class Origin(_Model):
+    commune: str = ""
+    province: str = ""
+
+
+class OcopRating(_Model):
+    """Vietnam's One Commune One Product certification: 3 to 5 stars, valid for a few years."""
+
+    stars: Annotated[int, Field(ge=3, le=5)]
+    certificate: str = ""
+    issued: date | None = None
+    expires: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> OcopRating:
+        if self.issued and self.expires and self.expires <= self.issued:
+            raise ValueError("the expiry date must come after the issue date")
+        return self
+
+
+class PriceTier(_Model):
+    """From ``min_quantity`` units upwards, each unit costs ``usd``."""
+
+    min_quantity: Annotated[int, Field(gt=0)]
+    usd: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+
+
+class B2BTerms(_Model):
+    """Wholesale terms for export channels (Alibaba.com)."""
+
+    min_order_quantity: Annotated[int, Field(gt=0)]
+    unit: str = "piece"
+    price_tiers: tuple[PriceTier, ...] = Field(min_length=1)
+    lead_time_days: Annotated[int, Field(ge=0)] = 0
+    supply_per_month: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _tiers_ascend(self) -> B2BTerms:
+        quantities = [tier.min_quantity for tier in self.price_tiers]
+        if quantities != sorted(set(quantities)):
+            raise ValueError("price tiers must have distinct minimum quantities, smallest first")
+        if quantities[0] > self.min_order_quantity:
+            raise ValueError("the first price tier must start at or below the minimum order")
+        return self
+
+
+class PriceRule(_Model):
+    """How a channel's price is derived from the catalog price: a markup, or a fixed price."""
+
+    markup_percent: Annotated[Decimal, Field(ge=-90, le=1000)] | None = None
+    fixed_vnd: Vnd | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> PriceRule:
+        if self.markup_percent is not None and self.fixed_vnd is not None:
+            raise ValueError("give either a markup percent or a fixed price, not both")
+        return self
+
+    def apply(self, price_vnd: int) -> int:
+        if self.fixed_vnd is not None:
+            return self.fixed_vnd
+        if self.markup_percent is None:
+            return price_vnd
+        raised = Decimal(price_vnd) * (Decimal(100) + self.markup_percent) / Decimal(100)
+        return max(1, int(raised.to_integral_value()))
+
+
+class ChannelOverride(_Model):
+    """What differs for one channel: on/off, a title, a category, attributes, a price rule."""
+
+    enabled: bool = True
+    title: str | None = Field(default=None, max_length=MAX_NAME)
+    category_id: str | None = None
+    attributes: dict[str, str] = Field(default_factory=dict)
+    price_rule: PriceRule = Field(default_factory=PriceRule)
+
+
+class Variant(_Model):
+    """One sellable unit of a product, told apart by up to two options (Size, Flavour)."""
+
+    sku: Sku
+    options: dict[str, str] = Field(default_factory=dict)
+    price_vnd: Vnd | None = None
+    images: tuple[str, ...] = ()
+
+    @field_validator("options")
+    @classmethod
+    def _at_most_two(cls, options: dict[str, str]) -> dict[str, str]:
+        if len(options) > MAX_OPTION_DIMENSIONS:
+            raise ValueError(f"a variant has at most {MAX_OPTION_DIMENSIONS} options")
+        return options
+
+
+class SellableUnit(BaseModel):
+    """A SKU as a marketplace sells it: the product itself, or one of its variants."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    product_sku: str
+    price_vnd: int
+    options: dict[str, str]
+
+
+class Product(_Model):
+    sku: Sku
+    name: LocalizedText
+    description: LocalizedText = Field(default_factory=LocalizedText)
+    brand: str = ""
+    category: str = Field(min_length=1)
+    images: tuple[str, ...] = ()
+    weight_g: Annotated[int, Field(gt=0)]
+    dimensions: Dimensions | None = None
+    attributes: dict[str, str] = Field(default_factory=dict)
+    origin: Origin | None = None
+    ocop: OcopRating | None = None
+    price_vnd: Vnd
+    safety_stock: Annotated[int, Field(ge=0)] = 0
+    variants: tuple[Variant, ...] = ()
+    b2b: B2BTerms | None = None
+    channels: dict[str, ChannelOverride] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Product:
+        if not (self.name.vi or self.name.en):
+            raise ValueError("a product needs a name in Vietnamese or English")
+        if len(self.name.vi) > MAX_NAME or len(self.name.en) > MAX_NAME:
+            raise ValueError(f"a product name has at most {MAX_NAME} characters")
+        seen = {sku_key(self.sku)}
+        dimensions = None
+        for variant in self.variants:
+            if sku_key(variant.sku) in seen:
+                raise ValueError(f"SKU {variant.sku!r} is used twice in this product")
+            seen.add(sku_key(variant.sku))
+            names = tuple(variant.options)
+            if dimensions is None:
+                dimensions = names
+            elif names != dimensions:
+                raise ValueError("every variant must use the same option names, in the same order")
+        return self
+
+    def override(self, channel: str) -> ChannelOverride:
+        return self.channels.get(channel) or ChannelOverride()
+
+    def enabled_on(self, channel: str) -> bool:
+        return self.override(channel).enabled
+
+    def units(self) -> Iterator[SellableUnit]:
+        """The SKUs a buyer can put in a basket: each variant, or the product itself."""
+        if not self.variants:
+            yield SellableUnit(
+                sku=self.sku, product_sku=self.sku, price_vnd=self.price_vnd, options={}
+            )
+            return
+        for variant in self.variants:
+            yield SellableUnit(
+                sku=variant.sku,
+                product_sku=self.sku,
+                price_vnd=variant.price_vnd or self.price_vnd,
+                options=dict(variant.options),
+            )
+
+    def content_hash(self) -> str:
+        """A stable fingerprint of everything the catalog says about this product."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Catalog(BaseModel):
+    """A whole catalog, as loaded from one file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    products: tuple[Product, ...]
+    source: str = ""
+
+    def by_sku(self) -> dict[str, Product]:
+        return {product.sku: product for product in self.products}
+
+    def unit_skus(self) -> list[str]:
+        return [unit.sku for product in self.products for unit in product.units()]
+
+    def rebased(self, workspace: Path) -> Catalog:
+        """Image paths made relative to ``workspace`` (where adapters look for them).
+
+        In the file they are relative to the file; the ledger keeps them relative to the
+        workspace, or absolute when the photo lies outside it. Web addresses stay as they are.
+        """
+        base = Path(self.source).parent if self.source else workspace
+
+        def move(image: str) -> str:
+            if "://" in image or Path(image).is_absolute():
+                return image
+            where = (base / image).resolve()
+            try:
+                return where.relative_to(workspace.resolve()).as_posix()
+            except ValueError:
+                return str(where)
+
+        def product(p: Product) -> Product:
+            variants = tuple(
+                v.model_copy(update={"images": tuple(map(move, v.images))}) for v in p.variants
+            )
+            return p.model_copy(update={"images": tuple(map(move, p.images)), "variants": variants})
+
+        return self.model_copy(update={"products": tuple(map(product, self.products))})

@@ -1,0 +1,265 @@
+"""The catalog and its stock in the ledger: products (never deleted) and stock movements.
+
+:class:`CatalogMixin` is a part of :class:`listsync.ledger.database.Ledger`. On-hand stock is
+never stored: it is the sum of an append-only table of movements, so a count can
+always be explained, and settling the same order event twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from listsync.catalog.model import Product, sku_key
+from listsync.errors import InputError
+from listsync.i18n import _
+from listsync.ledger.records import ImportSummary, Movement, MovementReason
+from listsync.ledger.records_store import LedgerBase
+from listsync.ledger.schema import PRODUCT, STOCK_MOVEMENT
+
+_REASONS = frozenset(MovementReason)
+
+
+class CatalogMixin(LedgerBase):
+    # -- products ----------------------------------------------------------------------
+
+    def plan_import(self, products: Sequence[Product]) -> ImportSummary:
+        """What :meth:`upsert_products` would do, without writing: for a mass-removal guard."""
+        return self.upsert_products(products, dry_run=True)
+
+    def upsert_products(
+        self, products: Sequence[Product], *, dry_run: bool = False
+    ) -> ImportSummary:
+        """Make the ledger's catalog equal ``products``: absent SKUs become inactive."""
+        incoming = _check_catalog(products)
+        now = self._clock.now()
+        with self.read() if dry_run else self.write() as session:
+            conn = session.connection()
+            before = {
+                sku: (content_hash, bool(active))
+                for sku, content_hash, active in conn.execute(
+                    select(PRODUCT.c.sku, PRODUCT.c.content_hash, PRODUCT.c.active)
+                )
+            }
+            added, changed, unchanged, rows = [], [], [], []
+            for sku, (product, content_hash) in incoming.items():
+                old = before.get(sku)
+                if old is None or not old[1]:
+                    added.append(sku)
+                elif old[0] != content_hash:
+                    changed.append(sku)
+                else:
+                    unchanged.append(sku)
+                    continue
+                rows.append(_product_row(product, content_hash, now))
+            removed = sorted(s for s, (_, active) in before.items() if active and s not in incoming)
+            if not dry_run:
+                _write_products(conn, rows, removed, now)
+        return ImportSummary(
+            added=tuple(sorted(added)),
+            changed=tuple(sorted(changed)),
+            unchanged=tuple(sorted(unchanged)),
+            removed=tuple(removed),
+            active_before=sum(1 for _, active in before.values() if active),
+            dry_run=dry_run,
+        )
+
+    def products(self, active_only: bool = True) -> list[Product]:
+        query = select(PRODUCT.c.data).order_by(PRODUCT.c.sku)
+        if active_only:
+            query = query.where(PRODUCT.c.active)
+        with self.read() as session:
+            return [_stored(data) for data in session.connection().scalars(query)]
+
+    def catalog_state(self) -> tuple[list[Product], frozenset[str]]:
+        """Every product ever imported, and the SKUs of those still in the catalog: one read."""
+        query = select(PRODUCT.c.data, PRODUCT.c.active).order_by(PRODUCT.c.sku)
+        with self.read() as session:
+            rows = session.connection().execute(query).all()
+        products = [_stored(data) for data, _active in rows]
+        active = frozenset(p.sku for p, (_data, flag) in zip(products, rows, strict=True) if flag)
+        return products, active
+
+    def product(self, sku: str) -> Product | None:
+        """The product with this exact SKU, active or not."""
+        with self.read() as session:
+            data = session.connection().scalar(select(PRODUCT.c.data).where(PRODUCT.c.sku == sku))
+        return None if data is None else _stored(data)
+
+    # -- stock ---------------------------------------------------------------------------
+
+    def add_movements(
+        self, movements: Sequence[Movement], *, include_inactive: bool = False
+    ) -> int:
+        """Record movements; returns how many were new (a repeated reference adds nothing).
+
+        SKUs match the catalog case-insensitively and are stored as the catalog spells
+        them. Any SKU not sold by an active product (or any product, with
+        ``include_inactive``) rejects the whole batch with :class:`InputError`.
+        """
+        now = self._clock.now()
+        with self.write() as session:
+            conn = session.connection()
+            known = unit_skus(conn, include_inactive)
+            rows, unknown, bad = [], set(), set()
+            for movement in movements:
+                sku = known.get(sku_key(movement.sku))
+                if sku is None:
+                    unknown.add(movement.sku)
+                if movement.reason not in _REASONS:
+                    bad.add(movement.reason)
+                if type(movement.delta) is not int:
+                    bad.add(f"delta {movement.delta!r}")
+                rows.append(_movement_row(movement, sku or movement.sku, now))
+            if unknown or bad:
+                raise InputError(_movement_problems(unknown, bad))
+            if not rows:
+                return 0
+            inserted = conn.execute(sqlite_insert(STOCK_MOVEMENT).on_conflict_do_nothing(), rows)
+            return int(inserted.rowcount)
+
+    def set_stock(self, sku: str, quantity: int, note: str = "") -> int:
+        """Record the movement that makes on-hand equal ``quantity``; returns its delta."""
+        if type(quantity) is not int or quantity < 0:
+            raise InputError(
+                _("stock for {sku} must be a whole number, 0 or more, not {quantity!r}").format(
+                    sku=sku, quantity=quantity
+                )
+            )
+        with self.write() as session:
+            conn = session.connection()
+            canonical = unit_skus(conn, False).get(sku_key(sku))
+            if canonical is None:
+                raise InputError(_movement_problems({sku}, set()))
+            current = _sums(conn, [canonical]).get(canonical, 0)
+            delta = quantity - current
+            if delta:
+                movement = Movement(canonical, delta, MovementReason.SET, note=note)
+                conn.execute(
+                    STOCK_MOVEMENT.insert(), [_movement_row(movement, canonical, self._clock.now())]
+                )
+        return delta
+
+    def on_hand(self, skus: Sequence[str] | None = None) -> dict[str, int]:
+        """On-hand stock (the sum of movements) per SKU; every active unit when ``skus`` is None."""
+        with self.read() as session:
+            conn = session.connection()
+            known = unit_skus(conn, True)
+            if skus is None:
+                totals = _sums(conn, None)
+                for sku in unit_skus(conn, False).values():
+                    totals.setdefault(sku, 0)
+                return dict(sorted(totals.items()))
+            canonical = {sku: known.get(sku_key(sku), sku) for sku in skus}
+            totals = _sums(conn, list(set(canonical.values())))
+            return {sku: totals.get(name, 0) for sku, name in canonical.items()}
+
+    def movements(self, sku: str | None = None) -> list[Movement]:
+        query = select(STOCK_MOVEMENT).order_by(STOCK_MOVEMENT.c.id)
+        if sku is not None:
+            query = query.where(STOCK_MOVEMENT.c.sku == sku)
+        with self.read() as session:
+            rows = session.connection().execute(query).mappings().all()
+        return [Movement(**{**row, "reason": MovementReason(row["reason"])}) for row in rows]
+
+
+def _check_catalog(products: Sequence[Product]) -> dict[str, tuple[Product, str]]:
+    """Products by SKU with their hashes; refuses a SKU sold twice (stock would be ambiguous)."""
+    owners: dict[str, list[str]] = {}
+    incoming: dict[str, tuple[Product, str]] = {}
+    for product in products:
+        if product.sku in incoming:
+            raise InputError(
+                _("product {sku} appears twice in the catalog").format(sku=product.sku)
+            )
+        incoming[product.sku] = (product, product.content_hash())
+        for unit in product.units():
+            owners.setdefault(sku_key(unit.sku), []).append(product.sku)
+    clashes = sorted(key for key, skus in owners.items() if len(skus) > 1)
+    if clashes:
+        listed = "; ".join(f"{key} (in {', '.join(owners[key])})" for key in clashes)
+        raise InputError(
+            _("these SKUs are sold by more than one product: {skus}").format(skus=listed)
+        )
+    return incoming
+
+
+def _stored(data: Any) -> Product:
+    """A product as stored: validated again, but not normalised again (it already was)."""
+    return Product.model_validate(data, context={"stored": True})
+
+
+def _product_row(product: Product, content_hash: str, now: datetime) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "data": product.model_dump(mode="json"),
+        "units": [unit.sku for unit in product.units()],
+        "content_hash": content_hash,
+        "active": True,
+        "updated_at": now,
+    }
+
+
+def _write_products(
+    conn: Connection, rows: list[dict[str, Any]], removed: list[str], now: datetime
+) -> None:
+    if rows:
+        stmt = sqlite_insert(PRODUCT)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[PRODUCT.c.sku],
+            set_={name: stmt.excluded[name] for name in rows[0] if name != "sku"},
+        )
+        conn.execute(stmt, rows)
+    if removed:
+        conn.execute(
+            PRODUCT.update()
+            .where(PRODUCT.c.sku == bindparam("key"))
+            .values(active=False, updated_at=now),
+            [{"key": sku} for sku in removed],
+        )
+
+
+def unit_skus(conn: Connection, include_inactive: bool) -> dict[str, str]:
+    """sku_key -> SKU as the catalog spells it, for every unit sold (by active products)."""
+    query = select(PRODUCT.c.units).order_by(PRODUCT.c.active)
+    if not include_inactive:
+        query = query.where(PRODUCT.c.active)
+    return {sku_key(sku): sku for units in conn.scalars(query) for sku in units}
+
+
+def _sums(conn: Connection, skus: list[str] | None) -> dict[str, int]:
+    query = select(STOCK_MOVEMENT.c.sku, func.sum(STOCK_MOVEMENT.c.delta)).group_by(
+        STOCK_MOVEMENT.c.sku
+    )
+    if skus is not None:
+        query = query.where(STOCK_MOVEMENT.c.sku.in_(skus))
+    return {sku: int(total) for sku, total in conn.execute(query)}
+
+
+def _movement_row(movement: Movement, sku: str, now: datetime) -> dict[str, Any]:
+    return {
+        "sku": sku,
+        "delta": movement.delta,
+        "reason": str(movement.reason),
+        "reference": movement.reference,
+        "created_at": movement.created_at or now,
+        "note": movement.note,
+    }
+
+
+def _movement_problems(unknown: set[str], bad: set[str]) -> str:
+    parts = []
+    if unknown:
+        parts.append(
+            _(
+                "{skus} not in the imported catalog (listsync catalog list shows its SKUs; "
+                "after editing the catalog, run listsync catalog import)"
+            ).format(skus=", ".join(sorted(unknown)))
+        )
+    if bad:
+        parts.append(_("invalid values: {values}").format(values=", ".join(sorted(bad))))
+    return _("stock not changed: {problems}").format(problems="; ".join(parts))

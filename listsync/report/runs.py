@@ -1,0 +1,248 @@
+"""``listsync runs`` (what each sync did) and ``listsync listings`` (where each product is).
+
+Both read the ledger only and write for an 80-column terminal, times in local time.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from listsync.catalog.model import Product
+from listsync.channel.contract import ListingState
+from listsync.errors import InputError
+from listsync.i18n import _
+from listsync.ledger.database import Ledger, ListingRecord, OfferRecord, RunRecord
+from listsync.ledger.report_queries import all_listings, all_offers
+from listsync.report.model import local_time
+from listsync.report.table import KEY_CAP, NONE, WIDTH, Column, fit_table
+
+NOT_LISTED = "not_listed"
+STATES = (*(state.value for state in ListingState), NOT_LISTED)
+
+RUN_COLUMNS = (
+    ("orders_new", _("Orders")),
+    ("orders_updated", _("Changed")),
+    ("listings_created", _("Created")),
+    ("listings_updated", _("Updated")),
+    ("listings_failed", _("Failed")),
+    ("stock_sets", _("Stock")),
+    ("price_sets", _("Prices")),
+    ("api_calls", _("Calls")),
+)
+RUN_LEGEND = _(
+    "Orders: new orders pulled; Changed: orders that changed; Created, Updated, Failed: "
+    "listings; Stock, Prices: figures sent; Calls: marketplace calls. An unfinished run is "
+    "still going, or was stopped: the next sync finishes its work."
+)
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """``45 s``, ``3 min 05 s``, ``2 h 07 min``; a dash for a run that did not finish."""
+    if delta is None:
+        return NONE
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_runs(runs: Sequence[RunRecord], tz: ZoneInfo) -> str:
+    """Newest first: a line per run, a table of its channels, then each error on one line."""
+    if not runs:
+        return _("No sync has been recorded yet: run listsync sync.")
+    columns = [
+        Column("channel", _("Channel"), cap=KEY_CAP),
+        Column("result", _("Result")),
+        *(Column(key, title, "count") for key, title in RUN_COLUMNS),
+    ]
+    blocks = []
+    for run in runs:
+        status = run.status if run.finished_at is not None else _("unfinished")
+        head = " · ".join(
+            [
+                _("Run {id}").format(id=run.id),
+                run.command,
+                local_time(run.started_at, tz),
+                duration_text(run.duration),
+                status,
+            ]
+        )
+        lines = [head]
+        if run.channels:
+            rows = [
+                [
+                    channel.channel,
+                    _("ok") if channel.error is None else _("FAILED"),
+                    *(str(channel.counts.get(key, 0)) for key, _title in RUN_COLUMNS),
+                ]
+                for channel in run.channels
+            ]
+            lines.append(fit_table(columns, rows))
+        lines += [_error_line(channel.channel, channel.error) for channel in run.channels]
+        blocks.append("\n".join(line for line in lines if line))
+    return "\n\n".join([*blocks, textwrap.fill(RUN_LEGEND, WIDTH)])
+
+
+def _error_line(channel: str, error: str | None) -> str:
+    """The error on one line, led by its channel (once: channel errors often name it)."""
+    if not error:
+        return ""
+    text = one_line(error)
+    if text.startswith((f"{channel} ", f"{channel}:")):
+        return text
+    return _("{channel}: {error}").format(channel=channel, error=text)
+
+
+# -- listings -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ListingLine:
+    """One product on one channel, with the offers of its units."""
+
+    product: str
+    channel: str
+    state: str  # a ListingState value, or NOT_LISTED
+    record: ListingRecord | None
+    offers: tuple[tuple[str, OfferRecord | None], ...]  # (unit SKU, last accepted offer)
+
+
+def parse_state(text: str | None) -> str | None:
+    if text is None:
+        return None
+    wanted = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if wanted not in STATES:
+        raise InputError(
+            _("--state {value!r}: choose one of {states}").format(
+                value=text, states=", ".join(STATES)
+            )
+        )
+    return wanted
+
+
+def listing_lines(
+    ledger: Ledger,
+    enabled: Iterable[str] = (),
+    channels: Sequence[str] = (),
+    state: str | None = None,
+) -> list[ListingLine]:
+    """Every product × channel the ledger knows, plus products not yet on an enabled channel."""
+    records = {(r.sku, r.channel): r for r in all_listings(ledger)}
+    offers: dict[tuple[str, str], OfferRecord] = {}
+    for offer in all_offers(ledger):
+        offers.setdefault((offer.sku, offer.channel), offer)
+    products = {p.sku: p for p in ledger.products(active_only=False)}
+    active = {p.sku for p in ledger.products()}
+    names = sorted({channel for _sku, channel in records} | set(enabled))
+    lines = []
+    for name in names:
+        if channels and name not in channels:
+            continue
+        for sku in sorted(products.keys() | {s for s, c in records if c == name}):
+            record = records.get((sku, name))
+            product = products.get(sku)
+            if record is None and (
+                sku not in active or product is None or not product.enabled_on(name)
+            ):
+                continue
+            units = _units(product, record)
+            line = ListingLine(
+                product=sku,
+                channel=name,
+                state=record.state.value if record else NOT_LISTED,
+                record=record,
+                offers=tuple((unit, offers.get((unit, name))) for unit in units),
+            )
+            if state is None or line.state == state:
+                lines.append(line)
+    return sorted(lines, key=lambda line: (line.product, line.channel))
+
+
+def _units(product: Product | None, record: ListingRecord | None) -> list[str]:
+    if product is not None:
+        return [unit.sku for unit in product.units()]
+    return sorted(record.units) if record else []
+
+
+def _price(offer: OfferRecord | None) -> str:
+    if offer is None:
+        return NONE
+    if offer.price is not None:
+        return str(offer.price)
+    if offer.tiers:
+        prices = sorted(tier.usd for tier in offer.tiers)
+        return f"{prices[0]:,.2f}–{prices[-1]:,.2f} USD"
+    return NONE
+
+
+def _stock(offer: OfferRecord | None) -> str:
+    return NONE if offer is None or offer.stock is None else str(offer.stock)
+
+
+def render_listings(lines: Sequence[ListingLine]) -> str:
+    """A row per product and channel, its units beneath it; then what needs a look."""
+    if not lines:
+        return _("No listing matches.")
+    columns = [
+        Column("sku", _("SKU"), cap=KEY_CAP),
+        Column("channel", _("Channel"), cap=12),
+        Column("state", _("State")),
+        Column("remote", _("Remote id"), cap=14),
+        Column("stock", _("Stock"), "count"),
+        Column("price", _("Price"), "amount"),
+    ]
+    rows: list[list[str]] = []
+    attention: list[str] = []
+    for line in lines:
+        record = line.record
+        head = [
+            line.product,
+            line.channel,
+            line.state.replace("_", " "),
+            (record.remote_id if record else None) or NONE,
+        ]
+        single = len(line.offers) == 1 and line.offers[0][0] == line.product
+        if single:
+            offer = line.offers[0][1]
+            rows.append([*head, _stock(offer), _price(offer)])
+        else:
+            rows.append([*head, "", ""])
+            rows += [["  " + unit, "", "", "", _stock(o), _price(o)] for unit, o in line.offers]
+        where = _("{sku} on {channel}").format(sku=line.product, channel=line.channel)
+        if record is not None and record.reasons:
+            attention.append(
+                _("{where}: {state}: {reasons}").format(
+                    where=where,
+                    state=line.state.replace("_", " "),
+                    reasons="; ".join(one_line(r) for r in record.reasons),
+                )
+            )
+        if record is not None and record.last_error:
+            attention.append(
+                _("{where}: last error: {error}").format(
+                    where=where, error=one_line(record.last_error)
+                )
+            )
+        for unit, offer in line.offers:
+            if offer is not None and offer.last_error:
+                attention.append(
+                    _("{sku} on {channel}: stock or price refused: {error}").format(
+                        sku=unit, channel=line.channel, error=one_line(offer.last_error)
+                    )
+                )
+    out = [fit_table(columns, rows)]
+    if attention:
+        out += ["", _("Needs a look:"), *(f"  {text}" for text in attention)]
+    out += [
+        "",
+        _("Stock and price: what the channel last accepted for each SKU; — means never sent."),
+    ]
+    return "\n".join(out)

@@ -1,0 +1,133 @@
+"""What a sync says when it ends, and what a dry run says it would do: text for people."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from listsync.i18n import _
+from listsync.report.text_table import format_table
+from listsync.sync.engine import RunResult
+from listsync.sync.push import NONE, PROBLEMS, Plan
+
+if TYPE_CHECKING:
+    from listsync.demo.run import DemoResult
+
+COLUMNS = (
+    ("orders_new", "New orders"),
+    ("orders_updated", "Changed"),
+    ("listings_created", "Created"),
+    ("listings_updated", "Updated"),
+    ("listings_unchanged", "Same"),
+    ("listings_in_review", "Review"),
+    ("listings_failed", "Failed"),
+    ("stock_sets", "Stock"),
+    ("price_sets", "Price"),
+    ("api_calls", "Calls"),
+)
+
+
+def render_summary(result: RunResult) -> str:
+    headers = [_("Channel"), *(_(title) for _key, title in COLUMNS), _("Result")]
+    rows = []
+    for name, outcome in result.outcomes.items():
+        counts = outcome.tally.counts
+        verdict = _("ok") if outcome.ok else _("FAILED")
+        rows.append([name, *(counts.get(key, 0) for key, _title in COLUMNS), verdict])
+    lines = [format_table(headers, rows)]
+    for name, outcome in result.outcomes.items():
+        if outcome.error:
+            lines.append(_("{channel} failed: {error}").format(channel=name, error=outcome.error))
+    problems = [p for outcome in result.outcomes.values() for p in outcome.tally.problems]
+    notes = sorted({n for outcome in result.outcomes.values() for n in outcome.tally.notes})
+    if problems:
+        lines.append(_("To fix ({n}):").format(n=len(problems)))
+        lines += [f"  - {problem}" for problem in problems]
+    if notes:
+        lines.append(_("Good to know:"))
+        lines += [f"  - {note}" for note in notes]
+    if result.run_id is not None:
+        lines.append(
+            _("Run {id} recorded; see it again with listsync runs.").format(id=result.run_id)
+        )
+    return "\n".join(lines)
+
+
+def render_plan(result: RunResult) -> str:
+    lines = [_("Dry run: nothing was sent and nothing was recorded.")]
+    for name, outcome in result.outcomes.items():
+        if outcome.error:
+            lines.append(
+                _("{channel}: cannot plan: {error}").format(channel=name, error=outcome.error)
+            )
+    for name, plan in result.plans.items():
+        lines += ["", _plan(name, plan)]
+    return "\n".join(lines)
+
+
+def _plan(name: str, plan: Plan) -> str:
+    lines = [f"== {name} =="]
+    rows = [
+        [step.product.sku, step.action]
+        for step in plan.listings
+        if step.action not in (NONE, PROBLEMS)
+    ]
+    unchanged = sum(1 for step in plan.listings if step.action == NONE)
+    if rows:
+        lines.append(format_table([_("Product"), _("Would")], rows))
+    lines.append(_("{n} listings unchanged").format(n=unchanged))
+    offers = []
+    for step in plan.offers:
+        update, previous = step.update, step.previous
+        before_stock = previous.stock if previous and previous.stock is not None else "—"
+        before_price = previous.price if previous and previous.price is not None else "—"
+        offers.append(
+            [
+                update.offer.sku,
+                f"{before_stock} → {update.offer.stock}" if update.set_stock else "",
+                f"{before_price} → {update.offer.price}" if update.set_price else "",
+            ]
+        )
+    if offers:
+        lines.append(format_table([_("SKU"), _("Stock"), _("Price")], offers))
+    problems = [str(p) for step in plan.listings for p in step.draft.problems]
+    if problems:
+        lines.append(_("Cannot be listed until fixed:"))
+        lines += [f"  - {problem}" for problem in problems]
+    return "\n".join(lines)
+
+
+def render_demo(result: DemoResult) -> str:
+    from listsync.report.formats import render_table
+    from listsync.workspace import Workspace
+
+    lines = [""]
+    if result.sync is not None:
+        lines += [_("The sync after the orders came in:"), render_summary(result.sync), ""]
+    with Workspace.open(result.workspace) as ws:
+        today = ws.clock.now().astimezone(ws.settings.tz).date()
+        start = today - timedelta(days=result.days)
+        lines.append(render_table(ws.report("channel", start, today)))
+        for name in result.channels:
+            lines.append(
+                _(
+                    "{channel}: the sandbox took {made} orders ({cancelled} cancelled); "
+                    "{stored} are in the ledger"
+                ).format(
+                    channel=name,
+                    made=result.orders_made.get(name, 0),
+                    cancelled=result.cancelled.get(name, 0),
+                    stored=ws.ledger.order_count(name),
+                )
+            )
+    root = result.workspace
+    lines += [
+        "",
+        _("Look around:"),
+        f"  listsync -w {root} report --by day",
+        f"  listsync -w {root} report --format html --output report.html",
+        f"  listsync -w {root} stock show TSTH-100",
+        f"  listsync -w {root} listings",
+        f"  listsync -w {root} sync --dry-run",
+    ]
+    return "\n".join(lines)

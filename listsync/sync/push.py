@@ -1,0 +1,520 @@
+"""Push: make one channel show what the catalog and the ledger say — plan, then apply.
+
+The plan is computed from the ledger alone (a dry run prints it and stops). Applying it
+follows RELIABILITY.md: the intent is written before a create and the outcome after it;
+a create happens only after a lookup by seller SKU found nothing, so a listing made by
+hand or by a create whose answer was lost is adopted, never duplicated; content is sent
+only when its hash changed, stock and price only where they differ from what the channel
+last accepted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
+
+from listsync.catalog.model import Product
+from listsync.channel.contract import (
+    Channel,
+    Draft,
+    ListingState,
+    OfferResult,
+    OfferUpdate,
+    OrderState,
+    RemoteListing,
+)
+from listsync.clock import Clock
+from listsync.errors import (
+    AuthError,
+    ChannelError,
+    RateLimited,
+    RejectedError,
+    SetupError,
+    TransientError,
+    UnknownOutcome,
+)
+from listsync.i18n import _
+from listsync.ledger.database import Ledger
+from listsync.ledger.records import ListingRecord, OfferRecord
+from listsync.sync.stock_rules import StockFigure, StockRule, figure
+
+T = TypeVar("T")
+GUARD_MINIMUM = 3  # zeroing fewer listings than this is never a "mass" change
+
+CREATE, VERIFY, UPDATE, REVIEW, NONE, PROBLEMS, REJECTED, WAIT_REVIEW = (
+    "create",
+    "verify",
+    "update",
+    "check review",
+    "none",
+    "problems",
+    "rejected",
+    "in review",
+)
+
+
+class ChannelStopped(ChannelError):
+    """This channel cannot go on in this run; the others do. ``cause`` is what stopped it."""
+
+    def __init__(self, message: str, *, cause: ChannelError | None = None):
+        super().__init__(message)
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    buffer: int = 0
+    rule: StockRule = field(default_factory=StockRule)
+    unknown_grace: timedelta = timedelta(hours=1)
+    review_check: timedelta = timedelta(hours=1)
+    circuit_failures: int = 5
+    mass_change_share: float = 0.5
+    force: bool = False
+
+
+@dataclass
+class Tally:
+    """What happened on one channel: counters, problems to fix, things to know."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListingStep:
+    product: Product
+    draft: Draft
+    record: ListingRecord | None
+    action: str
+    retired: bool = False  # dropped from the catalog: its stock goes to 0, nothing else
+
+
+@dataclass(frozen=True)
+class OfferStep:
+    product_sku: str
+    figure: StockFigure
+    update: OfferUpdate  # its listing is a placeholder until the listing step has run
+    previous: OfferRecord | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    channel: str
+    listings: tuple[ListingStep, ...]
+    offers: tuple[OfferStep, ...]
+
+    def actions(self) -> Counter[str]:
+        return Counter(step.action for step in self.listings)
+
+
+class Circuit:
+    """Stops a channel after too many passing failures in a row, instead of hammering it."""
+
+    def __init__(self, name: str, limit: int):
+        self.name, self.limit, self.failures = name, limit, 0
+
+    def guard(self, call: Callable[[], T]) -> T:
+        try:
+            result = call()
+        except (AuthError, SetupError) as exc:
+            # no call can succeed until the shop is re-authorized, or the app's keys or this
+            # computer's clock are set right; the adapter's sentence says which, as in a pull
+            raise ChannelStopped(str(exc), cause=exc) from None
+        except RateLimited as exc:
+            if exc.quota_exhausted:
+                limit = _("the marketplace's limit for today is used up")
+                if exc.retry_after:
+                    limit = _("the marketplace takes no calls for {minutes} minutes").format(
+                        minutes=max(1, round(exc.retry_after / 60))
+                    )
+                raise ChannelStopped(f"{exc}; {limit}", cause=exc) from None
+            self._failed(exc)
+            raise
+        except (TransientError, UnknownOutcome) as exc:
+            self._failed(exc)
+            raise
+        self.failures = 0
+        return result
+
+    def _failed(self, exc: ChannelError) -> None:
+        self.failures += 1
+        if self.failures >= self.limit:
+            raise ChannelStopped(
+                _("stopped after {n} failures in a row; last: {error}").format(
+                    n=self.failures, error=exc
+                ),
+                cause=exc,
+            ) from None
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What every channel's plan starts from, read from the ledger once per run."""
+
+    products: tuple[Product, ...]  # every product ever imported
+    active: frozenset[str]  # SKUs of those still in the catalog
+    on_hand: dict[str, int]
+    reserved: dict[str, int]  # held by open orders on every channel
+
+    @classmethod
+    def read(cls, ledger: Ledger, reserving: frozenset[OrderState]) -> Inventory:
+        products, active = ledger.catalog_state()
+        return cls(tuple(products), active, ledger.on_hand(), ledger.reserved(reserving))
+
+
+def plan_push(
+    name: str,
+    channel: Channel,
+    ledger: Ledger,
+    options: PushOptions,
+    clock: Clock,
+    inventory: Inventory,
+    held_here: dict[str, int] | None = None,
+) -> Plan:
+    """What a push would do, decided from the ledger alone: no marketplace call.
+
+    ``held_here`` is what open orders hold on this channel, added back where the
+    channel's stock figure counts them.
+    """
+    held = held_here if channel.limits.stock_includes_reserved and held_here else {}
+    shop = channel.shop_id
+    records = {record.sku: record for record in ledger.listings(name, shop)}
+    accepted = ledger.offers(name, shop)
+    on_hand, reserved = inventory.on_hand, inventory.reserved
+    now = clock.now()
+    steps, offers = [], []
+    active = {
+        p.sku: p for p in inventory.products if p.sku in inventory.active and p.enabled_on(name)
+    }
+    retired = [
+        p
+        for p in inventory.products
+        if p.sku not in active and p.sku in records and records[p.sku].remote_id
+    ]
+    for product, is_retired in [(p, False) for p in active.values()] + [(p, True) for p in retired]:
+        draft = channel.map_product(product)
+        record = records.get(product.sku)
+        action = NONE if is_retired else _action(draft, record, now, options)
+        steps.append(ListingStep(product, draft, record, action, is_retired))
+        if action == PROBLEMS:
+            continue
+        placeholder = RemoteListing(product.sku, "", ListingState.PENDING)
+        for offer in draft.offers:
+            fig = figure(
+                offer.sku,
+                on_hand.get(offer.sku, 0),
+                reserved.get(offer.sku, 0),
+                options.buffer + product.safety_stock,
+                options.rule,
+                held.get(offer.sku, 0),
+            )
+            wanted = replace(offer, stock=0 if is_retired else fig.offered)
+            previous = accepted.get(offer.sku)
+            set_stock, set_price = previous.differs(wanted) if previous else (True, True)
+            set_price = set_price and not is_retired
+            if set_stock or set_price:
+                update = OfferUpdate(placeholder, wanted, set_stock, set_price)
+                offers.append(OfferStep(product.sku, fig, update, previous))
+    return Plan(name, tuple(steps), tuple(offers))
+
+
+def _action(draft: Draft, record: ListingRecord | None, now: datetime, options: PushOptions) -> str:
+    if not draft.ok:
+        return PROBLEMS
+    if record is None:
+        return CREATE
+    if record.state in (ListingState.SENDING, ListingState.UNKNOWN):
+        return VERIFY
+    if record.remote_id is None:
+        return CREATE
+    if record.state is ListingState.IN_REVIEW:
+        checked = record.checked_at or record.updated_at
+        due = checked is None or now >= checked + options.review_check
+        return REVIEW if due else WAIT_REVIEW
+    changed = record.pushed_hash != draft.content_hash
+    if record.state is ListingState.REJECTED:
+        return UPDATE if changed else REJECTED
+    return UPDATE if changed else NONE
+
+
+class Pusher:
+    """Carries out a :class:`Plan` on one channel, recording every step in the ledger."""
+
+    def __init__(
+        self,
+        name: str,
+        channel: Channel,
+        ledger: Ledger,
+        options: PushOptions,
+        clock: Clock,
+        tally: Tally,
+    ):
+        self.name, self.channel, self.ledger = name, channel, ledger
+        self.options, self.clock, self.tally = options, clock, tally
+        self.shop = channel.shop_id
+        self.circuit = Circuit(name, options.circuit_failures)
+        self.created: dict[str, OfferRecord] = {}  # per SKU: what a create just listed
+
+    def apply(self, plan: Plan, progress: Callable[[int], None] | None = None) -> None:
+        live: dict[str, RemoteListing] = {}
+        for step in plan.listings:
+            try:
+                listing = self._listing(step)
+            except ChannelStopped:
+                raise
+            except ChannelError as exc:
+                self._fail(step, exc)
+                continue
+            finally:
+                if progress is not None:
+                    progress(1)
+            if listing is not None and listing.state is ListingState.LIVE:
+                live[step.product.sku] = listing
+        self._offers([s for s in plan.offers if s.product_sku in live], live)
+
+    # -- listings ---------------------------------------------------------------------
+    def _listing(self, step: ListingStep) -> RemoteListing | None:
+        action, record = step.action, step.record
+        if action == PROBLEMS:
+            for problem in step.draft.problems:
+                self.tally.problems.append(f"{self.name}: {problem}")
+            self.tally.counts["listings_failed"] += 1
+            return None
+        if action in (CREATE, VERIFY):
+            return self._create(step)
+        remote = record.remote() if record else None
+        assert remote is not None
+        if action == REVIEW:
+            return self._review(step, remote)
+        if action == WAIT_REVIEW:
+            self.tally.counts["listings_in_review"] += 1
+            return None
+        if action == REJECTED:
+            self.tally.counts["listings_failed"] += 1
+            reasons = "; ".join(remote.reasons) or _("no reason given")
+            self.tally.problems.append(
+                _("{channel}: {sku} was rejected: {reasons}").format(
+                    channel=self.name, sku=step.product.sku, reasons=reasons
+                )
+            )
+            return None
+        if action == UPDATE:
+            return self._update(step, remote)
+        self.tally.counts["listings_unchanged"] += 1
+        return remote
+
+    def _create(self, step: ListingStep) -> RemoteListing | None:
+        sku = step.product.sku
+        units = [offer.sku for offer in step.draft.offers]
+        found = self.circuit.guard(lambda: self.channel.find_listing(sku, units))
+        if found is not None:
+            self.tally.counts["listings_adopted"] += 1
+            self._save(step, found, pushed_hash=None)
+            if found.state is ListingState.LIVE:
+                return self._update(step, found)
+            return self._settled(found)
+        if step.action == VERIFY and self._within_grace(step.record):
+            if step.record and step.record.state is ListingState.SENDING:  # its run died
+                self._record(step, state=ListingState.UNKNOWN, last_error=step.record.last_error)
+            self.tally.counts["listings_unknown"] += 1
+            self.tally.notes.append(
+                _(
+                    "{channel}: {sku} was sent but is not visible yet; checked again next run"
+                ).format(channel=self.name, sku=sku)
+            )
+            return None
+        self._record(step, state=ListingState.SENDING, last_error=None)
+        try:
+            created = self.circuit.guard(lambda: self.channel.create_listing(step.draft))
+        except UnknownOutcome as exc:
+            self._record(step, state=ListingState.UNKNOWN, last_error=exc.detail)
+            self.tally.counts["listings_unknown"] += 1
+            self.tally.notes.append(str(exc))
+            return None
+        except TransientError as exc:
+            self._record(step, state=ListingState.PENDING, last_error=exc.detail)
+            raise
+        except ChannelStopped as exc:  # the intent must not stay SENDING once the run ends
+            sent = isinstance(exc.cause, UnknownOutcome)
+            state = ListingState.UNKNOWN if sent else ListingState.PENDING
+            self._record(step, state=state, last_error=exc.detail)
+            raise
+        self.tally.counts["listings_created"] += 1
+        self._save(step, created, pushed_hash=step.draft.content_hash)
+        self._listed_by_create(step)
+        return self._settled(created)
+
+    def _listed_by_create(self, step: ListingStep) -> None:
+        """A create lists each offer of its draft as it stands (the contract says so): record
+        that, so only what differs from it (the stock, usually) is sent afterwards."""
+        records = [
+            OfferRecord(
+                offer.sku,
+                self.name,
+                self.shop,
+                stock=offer.stock,
+                price=offer.price,
+                tiers=tuple(offer.tiers),
+            )
+            for offer in step.draft.offers
+        ]
+        self.ledger.save_offers(records)
+        self.created.update((record.sku, record) for record in records)
+
+    def _within_grace(self, record: ListingRecord | None) -> bool:
+        """A create whose outcome is unknown may just not be searchable yet: wait a while."""
+        if record is None or record.updated_at is None:
+            return False
+        return self.clock.now() < record.updated_at + self.options.unknown_grace
+
+    def _update(self, step: ListingStep, remote: RemoteListing) -> RemoteListing | None:
+        updated = self.circuit.guard(lambda: self.channel.update_listing(remote, step.draft))
+        self.tally.counts["listings_updated"] += 1
+        self._save(step, updated, pushed_hash=step.draft.content_hash)
+        return self._settled(updated)
+
+    def _review(self, step: ListingStep, remote: RemoteListing) -> RemoteListing | None:
+        current = self.circuit.guard(lambda: self.channel.review_state(remote))
+        self._save(step, current, pushed_hash=step.record.pushed_hash if step.record else None)
+        return self._settled(current)
+
+    def _settled(self, listing: RemoteListing) -> RemoteListing | None:
+        if listing.state is ListingState.IN_REVIEW:
+            self.tally.counts["listings_in_review"] += 1
+        elif listing.state is ListingState.REJECTED:
+            self.tally.counts["listings_failed"] += 1
+            reasons = "; ".join(listing.reasons) or _("no reason given")
+            self.tally.problems.append(
+                _("{channel}: {sku} was rejected: {reasons}").format(
+                    channel=self.name, sku=listing.product_sku, reasons=reasons
+                )
+            )
+        return listing
+
+    def _fail(self, step: ListingStep, exc: ChannelError) -> None:
+        self.tally.counts["listings_failed"] += 1
+        self.tally.counts["errors"] += 1
+        self.tally.problems.append(str(exc))
+        if isinstance(exc, RejectedError):
+            state = ListingState.FAILED if step.record and step.record.remote_id else None
+            self._record(step, state=state or ListingState.REJECTED, last_error=exc.detail)
+        elif step.record is not None and not isinstance(exc, UnknownOutcome | TransientError):
+            self._record(step, state=step.record.state, last_error=exc.detail)
+
+    def _record(self, step: ListingStep, *, state: ListingState, last_error: str | None) -> None:
+        base = step.record or ListingRecord(step.product.sku, self.name, self.shop)
+        self.ledger.save_listing(replace(base, state=state, last_error=last_error))
+
+    def _save(self, step: ListingStep, listing: RemoteListing, pushed_hash: str | None) -> None:
+        record = ListingRecord(
+            sku=step.product.sku,
+            channel=self.name,
+            shop_id=self.shop,
+            state=listing.state,
+            remote_id=listing.remote_id,
+            units=dict(listing.units),
+            pushed_hash=pushed_hash,
+            reasons=tuple(listing.reasons),
+            checked_at=self.clock.now(),
+        )
+        self.ledger.save_listing(record)
+
+    # -- offers -----------------------------------------------------------------------
+    def _offers(self, steps: Sequence[OfferStep], live: dict[str, RemoteListing]) -> None:
+        steps = [step for step in map(self._after_create, steps) if step is not None]
+        updates = [
+            replace(step.update, listing=live[step.product_sku])
+            for step in steps
+            if step.update.offer.sku in live[step.product_sku].units
+        ]
+        by_sku = {step.update.offer.sku: step for step in steps}
+        self._guard(updates, by_sku)
+        batch = max(1, self.channel.limits.offer_batch)
+        for start in range(0, len(updates), batch):
+            chunk = updates[start : start + batch]
+            try:
+                results = self.circuit.guard(partial(self.channel.set_offers, chunk))
+            except ChannelStopped:
+                raise
+            except ChannelError as exc:
+                self.tally.counts["errors"] += 1
+                self.tally.problems.append(str(exc))
+                continue
+            self._save_offers(chunk, results, by_sku)
+
+    def _after_create(self, step: OfferStep) -> OfferStep | None:
+        """The step measured against what a create in this run already listed."""
+        listed = self.created.get(step.update.offer.sku)
+        if listed is None:
+            return step
+        set_stock, set_price = listed.differs(step.update.offer)
+        if not (set_stock or set_price):
+            return None
+        update = replace(step.update, set_stock=set_stock, set_price=set_price)
+        return replace(step, update=update, previous=listed)
+
+    def _guard(self, updates: Sequence[OfferUpdate], by_sku: dict[str, OfferStep]) -> None:
+        zeroing = [
+            u.offer.sku
+            for u in updates
+            if u.set_stock
+            and u.offer.stock == 0
+            and (prev := by_sku[u.offer.sku].previous) is not None
+            and (prev.stock or 0) > 0
+        ]
+        selling = sum(
+            1 for offer in self.ledger.offers(self.name, self.shop).values() if offer.stock
+        )
+        share = len(zeroing) / selling if selling else 0.0
+        if (
+            not self.options.force
+            and len(zeroing) >= GUARD_MINIMUM
+            and share > self.options.mass_change_share
+        ):
+            raise ChannelStopped(
+                _(
+                    "would set stock to 0 for {n} of the {total} SKUs on sale (e.g. {examples}); "
+                    "check the catalog and stock, or run again with --force if that is right"
+                ).format(n=len(zeroing), total=selling, examples=", ".join(zeroing[:3]))
+            )
+
+    def _save_offers(
+        self,
+        chunk: Sequence[OfferUpdate],
+        results: Sequence[OfferResult],
+        by_sku: dict[str, OfferStep],
+    ) -> None:
+        outcome = {result.sku: result for result in results}
+        records = []
+        for update in chunk:
+            sku = update.offer.sku
+            step = by_sku[sku]
+            previous = step.previous or OfferRecord(sku, self.name, self.shop)
+            result = outcome.get(sku) or OfferResult(sku, False, _("no answer for this SKU"))
+            if result.unknown:
+                records.append(replace(previous, stock=None, last_error=result.message))
+                continue
+            if not result.ok:
+                message = result.message or _("refused, with no reason given")
+                self.tally.counts["offers_failed"] += 1
+                self.tally.problems.append(f"{self.name}: {sku}: {message}")
+                records.append(replace(previous, last_error=message))
+                continue
+            self.tally.counts["stock_sets"] += int(update.set_stock)
+            self.tally.counts["price_sets"] += int(update.set_price)
+            records.append(
+                replace(
+                    previous,
+                    stock=update.offer.stock if update.set_stock else previous.stock,
+                    price=update.offer.price if update.set_price else previous.price,
+                    tiers=tuple(update.offer.tiers) if update.set_price else previous.tiers,
+                    explain=step.figure.as_dict() if update.set_stock else previous.explain,
+                    last_error=None,
+                )
+            )
+        self.ledger.save_offers(records)

@@ -1,0 +1,129 @@
+"""Loading catalogs from XLSX: typed cells (numbers, dates, TRUE/FALSE) read like text cells."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.catalog.support import BASE_ROW, load, only_problem, problems
+
+HEADER = [
+    *BASE_ROW,
+    "ocop_stars",
+    "ocop_expires",
+    "b2b_moq",
+    "b2b_tiers",
+    "shopee.enabled",
+    "shopee.markup_percent",
+]
+
+
+def write_xlsx(tmp_path: Path, rows: list[list[object]], header: list[str] = HEADER) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(header)
+    for values in rows:
+        sheet.append(values)
+    workbook.create_sheet("notes").append(["ignored", "sheet"])
+    path = tmp_path / "catalog.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_typed_cells(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            [
+                10023,
+                "Trà sen",
+                "tea",
+                150.0,
+                120000.0,
+                4,
+                datetime(2027, 6, 15),
+                10,
+                "10:2.50|100:2.10",
+                False,
+                12.5,
+            ],
+            ["B", "Bún", "noodles", 500, "45.000", None, None, None, None, True, 10],
+        ],
+    )
+    tea, noodles = load(path).products
+    assert tea.sku == "10023"
+    assert (tea.weight_g, tea.price_vnd) == (150, 120000)
+    assert tea.ocop is not None and tea.ocop.expires == date(2027, 6, 15)
+    assert tea.b2b is not None and tea.b2b.price_tiers[1].usd == Decimal("2.10")
+    assert not tea.enabled_on("shopee")
+    assert tea.channels["shopee"].price_rule.markup_percent == Decimal("12.5")
+    assert noodles.price_vnd == 45000
+    assert noodles.enabled_on("shopee")
+
+
+def test_fractional_numbers_in_whole_number_cells(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, [["A", "Trà", "tea", 150.5, 12.5]])
+    assert problems(path) == [
+        (2, "weight_g", "must be a whole number, got 150.5"),
+        (2, "price_vnd", "price must be a whole number of dong, got 12.5"),
+    ]
+
+
+def test_date_and_yes_no_cells_with_the_wrong_content(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["A", "Trà", "tea", 1, 1, 4, 46387, None, None, "#VALUE!"],
+            ["B", "Bún", "noodles", True, datetime(2026, 1, 1), None, None, None, None],
+        ],
+    )
+    assert problems(path) == [
+        (2, "ocop_expires", "not a date, write it as 2026-12-31 (got 46387)"),
+        (2, "shopee.enabled", "write yes or no (got #VALUE!)"),
+        (3, "weight_g", "must be a whole number, got TRUE"),
+        (3, "price_vnd", "price must be a whole number of dong, got 2026-01-01"),
+    ]
+
+
+def test_empty_rows_are_skipped_and_numbers_kept(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path, [["A", "Trà", "tea", 1, 1], [], [None, None], ["A", "Bún", "x", 1, 1]]
+    )
+    assert only_problem(path) == (5, "sku", "SKU A is already used on row 2")
+
+
+def test_header_only(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, [])
+    assert only_problem(path) == (None, "", "the file has column names but no products")
+
+
+def test_empty_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.xlsx"
+    openpyxl.Workbook().save(path)
+    assert only_problem(path) == (None, "", "the file is empty")
+
+
+@pytest.mark.parametrize("content", [b"sku,name\nA,B\n", b"PK\x03\x04 broken zip"])
+def test_not_a_workbook(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "catalog.xlsx"
+    path.write_bytes(content)
+    assert only_problem(path) == (
+        None,
+        "",
+        "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx",
+    )
+
+
+def test_unknown_column_in_a_workbook(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, [["A", "Trà", "tea", 1, 1, "x"]], header=[*BASE_ROW, "wieght"])
+    assert only_problem(path) == (
+        1,
+        "wieght",
+        'unknown column "wieght"; did you mean weight_g? '
+        "(to keep your own notes in a column, start its name with #)",
+    )

@@ -1,0 +1,46 @@
+"""``listsync demo`` end to end, as a person runs it: a subprocess in a fresh folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from listsync.channel.contract import ListingState
+from listsync.ledger.database import Ledger
+
+
+def test_the_demo_runs_everything_against_the_sandboxes(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-m", "listsync", "demo", "--dir", str(folder), "--orders", "12"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Stock now" in done.stdout and "Orders by channel" in done.stdout
+    with Ledger.open(folder / "listsync.sqlite3") as ledger:
+        runs = ledger.runs()
+        assert [run.status for run in runs] == ["ok", "ok"]
+        for channel in ("shopee", "lazada"):
+            assert f"{channel}: the sandbox took 12 orders" in done.stdout
+            assert ledger.order_count(channel) == 12
+            listings = ledger.listings(channel)
+            assert len(listings) == 5
+            assert {listing.state for listing in listings} == {ListingState.LIVE}
+        sold = [m for m in ledger.movements() if m.reason == "order_sale"]
+        assert sold and all(m.delta < 0 for m in sold)
+
+
+def test_the_demo_refuses_a_folder_in_use(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "listsync", "demo", "--dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "not empty" in done.stderr and "Traceback" not in done.stderr
