@@ -21,7 +21,7 @@ from listsync.errors import ConfigError, InputError
 from listsync.i18n import _
 from listsync.ledger.database import Ledger
 from listsync.ledger.records import ImportSummary, Movement, MovementReason
-from listsync.ledger.records_store import LedgerTokenStore
+from listsync.ledger.tokens import LedgerTokenStore
 from listsync.settings import Settings, channel_settings, load_settings
 
 if TYPE_CHECKING:

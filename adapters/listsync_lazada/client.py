@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 
+from listsync.errors import AuthError
 from listsync.http import MalformedReply, RequestSpec
 from listsync.i18n import _
 from listsync_lazada.errors import CHANNEL, TokenRejected, from_body
@@ -22,9 +23,18 @@ from listsync_lazada.signing import sign
 
 if TYPE_CHECKING:
     from listsync.channel.contract import ChannelContext
-    from listsync_lazada.auth import TokenKeeper
 
 Files = Mapping[str, tuple[str, bytes, str]]
+
+
+class Keeper(Protocol):
+    """What a seller call needs of the shop's tokens (:class:`listsync_lazada.auth.TokenKeeper`)."""
+
+    def access_token(self) -> str: ...
+
+    def refresh(self) -> str: ...
+
+    def give_up(self, cause: AuthError) -> AuthError: ...
 
 
 class LazadaClient:
@@ -40,7 +50,7 @@ class LazadaClient:
         self.wall_clock = wall_clock
         self._secret = settings.app_secret.get_secret_value()
         self.http = context.http_client(CHANNEL, settings, rate, secrets=(self._secret,))
-        self.keeper: TokenKeeper | None = None
+        self.keeper: Keeper | None = None
 
     def close(self) -> None:
         self.http.close()
@@ -74,7 +84,7 @@ class LazadaClient:
         """One API call; for seller APIs a refused token is refreshed once and retried."""
         if not seller:
             return self._send(call, api_path, params, method, idempotent, files, None, sku)
-        assert self.keeper is not None, "a seller call needs a TokenKeeper"
+        assert self.keeper is not None, "a seller call needs a Keeper"
         token = self.keeper.access_token()
         try:
             return self._send(call, api_path, params, method, idempotent, files, token, sku)

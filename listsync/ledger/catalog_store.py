@@ -1,6 +1,6 @@
 """The catalog and its stock in the ledger: products (never deleted) and stock movements.
 
-:class:`CatalogMixin` is a part of :class:`listsync.ledger.database.Ledger`. On-hand stock is
+:class:`CatalogStore` is a part of :class:`listsync.ledger.database.Ledger`. On-hand stock is
 never stored: it is the sum of an append-only table of movements, so a count can
 always be explained, and settling the same order event twice adds nothing.
 """
@@ -17,14 +17,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from listsync.catalog.model import Product, sku_key
 from listsync.errors import InputError
 from listsync.i18n import _
+from listsync.ledger.base import LedgerBase
 from listsync.ledger.records import ImportSummary, Movement, MovementReason
-from listsync.ledger.records_store import LedgerBase
 from listsync.ledger.schema import PRODUCT, STOCK_MOVEMENT
 
 _REASONS = frozenset(MovementReason)
 
 
-class CatalogMixin(LedgerBase):
+class CatalogStore(LedgerBase):
     # -- products ----------------------------------------------------------------------
 
     def plan_import(self, products: Sequence[Product]) -> ImportSummary:

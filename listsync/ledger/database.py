@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from listsync.clock import Clock, SystemClock
 from listsync.i18n import _
-from listsync.ledger.catalog_store import CatalogMixin
+from listsync.ledger.catalog_store import CatalogStore
 from listsync.ledger.migrations import MIGRATIONS, damaged, migrate
 from listsync.ledger.records import (
     ApiCall,
@@ -38,7 +38,7 @@ from listsync.ledger.records import (
     StoredOrder,
     order_reference,
 )
-from listsync.ledger.records_store import LedgerTokenStore, RecordsMixin
+from listsync.ledger.records_store import RecordStore
 from listsync.ledger.schema import (
     SCHEMA_MIGRATION,
     LedgerBusy,
@@ -46,7 +46,8 @@ from listsync.ledger.schema import (
     LedgerError,
     LedgerTooNew,
 )
-from listsync.ledger.stock_store import StockMixin
+from listsync.ledger.stock_store import StockStore
+from listsync.ledger.tokens import LedgerTokenStore
 
 __all__ = [
     "MIGRATIONS",
@@ -126,7 +127,7 @@ def _tighten(path: Path) -> None:
             path.chmod(0o600)
 
 
-class Ledger(CatalogMixin, StockMixin, RecordsMixin):
+class Ledger(CatalogStore, StockStore, RecordStore):
     """Open with :meth:`open`; close with :meth:`close` or a ``with`` block."""
 
     def __init__(

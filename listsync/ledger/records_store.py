@@ -1,27 +1,22 @@
-"""The ledger's records of the channels: orders, checkpoints, listings, offers, tokens, runs.
+"""The ledger's records of the channels: orders, checkpoints, listings, offers, runs, calls.
 
-:class:`RecordsMixin` is a part of :class:`listsync.ledger.database.Ledger`, kept apart to keep
-each module readable; like :class:`LedgerBase` says, it needs only transactions and a clock.
+:class:`RecordStore` is one of the stores :class:`~listsync.ledger.database.Ledger` is built
+from; like every store it needs only what :class:`~listsync.ledger.base.LedgerBase` gives.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
-from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
 
 from listsync.catalog.model import PriceTier
-from listsync.channel.contract import ListingState, Money, Order, Token
-from listsync.clock import Clock
+from listsync.channel.contract import ListingState, Money, Order
 from listsync.errors import InputError
 from listsync.i18n import _
+from listsync.ledger.base import LedgerBase, upsert
 from listsync.ledger.orders import load_orders, upsert_orders
 from listsync.ledger.records import (
     ApiCall,
@@ -42,28 +37,13 @@ from listsync.ledger.schema import (
     PRODUCT,
     SYNC_RUN,
     SYNC_RUN_CHANNEL,
-    TOKEN,
 )
 
 if TYPE_CHECKING:
-    from listsync.ledger.database import Ledger
+    pass
 
 
-class LedgerBase(ABC):
-    """What the stores of :class:`~listsync.ledger.database.Ledger` need: a clock, transactions."""
-
-    _clock: Clock
-
-    @abstractmethod
-    def read(self) -> AbstractContextManager[Session]:
-        """A read transaction (one consistent snapshot)."""
-
-    @abstractmethod
-    def write(self) -> AbstractContextManager[Session]:
-        """A write transaction, begun IMMEDIATE."""
-
-
-class RecordsMixin(LedgerBase):
+class RecordStore(LedgerBase):
     # -- orders and checkpoints -----------------------------------------------------------
 
     def upsert_orders(
@@ -159,7 +139,7 @@ class RecordsMixin(LedgerBase):
                 raise InputError(
                     _("listings refer to products not in the ledger: {skus}").format(skus=missing)
                 )
-            _upsert(conn, LISTING, ("sku", "channel", "shop_id"), rows)
+            upsert(conn, LISTING, ("sku", "channel", "shop_id"), rows)
 
     def _listings(self, *criteria: ColumnElement[bool]) -> list[ListingRecord]:
         query = select(LISTING).where(*criteria).order_by(LISTING.c.sku, LISTING.c.shop_id)
@@ -213,7 +193,7 @@ class RecordsMixin(LedgerBase):
         now = self._clock.now()
         rows = [_offer_row(record, now) for record in records]
         with self.write() as session:
-            _upsert(session.connection(), OFFER, ("sku", "channel", "shop_id"), rows)
+            upsert(session.connection(), OFFER, ("sku", "channel", "shop_id"), rows)
 
     # -- runs and the call log --------------------------------------------------------------
 
@@ -235,7 +215,7 @@ class RecordsMixin(LedgerBase):
             "recorded_at": self._clock.now(),
         }
         with self.write() as session:
-            _upsert(session.connection(), SYNC_RUN_CHANNEL, ("run_id", "channel"), [row])
+            upsert(session.connection(), SYNC_RUN_CHANNEL, ("run_id", "channel"), [row])
 
     def finish_run(self, run_id: int, status: str) -> None:
         query = SYNC_RUN.update().where(SYNC_RUN.c.id == run_id)
@@ -287,59 +267,6 @@ class RecordsMixin(LedgerBase):
         return [ApiCall(**{key: row[key] for key in keep}) for row in rows]
 
 
-class LedgerTokenStore:
-    """:class:`~listsync.channel.contract.TokenStore` on the ledger; ``save`` has committed."""
-
-    def __init__(self, ledger: Ledger):
-        self._ledger = ledger
-
-    def __repr__(self) -> str:
-        return f"LedgerTokenStore({self._ledger!r})"
-
-    def load(self, channel: str, shop_id: str) -> Token | None:
-        query = select(TOKEN).where(TOKEN.c.channel == channel, TOKEN.c.shop_id == shop_id)
-        with self._ledger.read() as session:
-            row = session.connection().execute(query).mappings().first()
-        if row is None:
-            return None
-        refresh = row["refresh_token"]
-        return Token(
-            access_token=SecretStr(row["access_token"]),
-            expires_at=row["expires_at"],
-            refresh_token=None if refresh is None else SecretStr(refresh),
-            refresh_expires_at=row["refresh_expires_at"],
-            extra=row["extra"],
-        )
-
-    def save(self, channel: str, shop_id: str, token: Token) -> None:
-        row = {
-            "channel": channel,
-            "shop_id": shop_id,
-            "access_token": token.access_token.get_secret_value(),
-            "refresh_token": (
-                None if token.refresh_token is None else token.refresh_token.get_secret_value()
-            ),
-            "expires_at": token.expires_at,
-            "refresh_expires_at": token.refresh_expires_at,
-            "extra": dict(token.extra),
-            "updated_at": self._ledger._clock.now(),
-        }
-        with self._ledger.write() as session:
-            _upsert(session.connection(), TOKEN, ("channel", "shop_id"), [row])
-
-
-def _upsert(
-    conn: Connection, table: Table, keys: Sequence[str], rows: Sequence[Mapping[str, Any]]
-) -> None:
-    """Insert ``rows`` (all with the same keys), replacing non-key columns on a clash."""
-    stmt = sqlite_insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c[key] for key in keys],
-        set_={name: stmt.excluded[name] for name in rows[0] if name not in keys},
-    )
-    conn.execute(stmt, list(rows))
-
-
 def _write_checkpoint(
     conn: Connection, channel: str, shop_id: str, checkpoint: tuple[str, str], now: datetime
 ) -> None:
@@ -351,7 +278,7 @@ def _write_checkpoint(
         "cursor": cursor,
         "updated_at": now,
     }
-    _upsert(conn, CHECKPOINT, ("channel", "shop_id", "stream"), [row])
+    upsert(conn, CHECKPOINT, ("channel", "shop_id", "stream"), [row])
 
 
 def _listing_row(record: ListingRecord, now: datetime) -> dict[str, Any]:

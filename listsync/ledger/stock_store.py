@@ -1,6 +1,6 @@
 """Stock that orders hold or took: reservations (derived) and settled sales (movements).
 
-:class:`StockMixin` is a part of :class:`listsync.ledger.database.Ledger`. A reservation is not
+:class:`StockStore` is a part of :class:`listsync.ledger.database.Ledger`. A reservation is not
 stored: it is what the open orders in the ledger hold right now, so a cancellation gives
 it back by itself. A shipped order becomes one sale movement per SKU, and a return (when
 configured) one return movement, each recorded once whatever is replayed or re-run.
@@ -16,9 +16,9 @@ from sqlalchemy import Connection, func, literal, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from listsync.catalog.model import sku_key
+from listsync.ledger.base import LedgerBase
 from listsync.ledger.catalog_store import unit_skus
 from listsync.ledger.records import MovementReason
-from listsync.ledger.records_store import LedgerBase
 from listsync.ledger.schema import ORDER, ORDER_LINE, STOCK_MOVEMENT
 
 _REFERENCE = ORDER.c.channel + literal(":") + ORDER.c.shop_id + literal(":") + ORDER.c.order_id
@@ -31,7 +31,7 @@ class SettleCounts:
     unknown_skus: tuple[str, ...] = ()
 
 
-class StockMixin(LedgerBase):
+class StockStore(LedgerBase):
     def reserved(self, states: Iterable[str], channel: str | None = None) -> dict[str, int]:
         """Units held by orders in ``states`` (on one channel, or all), per catalog SKU."""
         query = (

@@ -20,169 +20,20 @@ from typing import Any
 
 from listsync.errors import InputError
 from listsync.i18n import _
-from listsync.report.model import TOTAL_KEY, VND, Figures, OrderRow, Report, StockRow, local_time
-from listsync.report.table import KEY_CAP, NONE, WIDTH, Column, clip, fit_table
+from listsync.report.columns import (
+    KEY_COLUMNS,
+    notes_of,
+    order_columns,
+    order_values,
+    show,
+    stock_columns,
+    stock_values,
+    title_of,
+)
+from listsync.report.model import VND, Report, local_time
+from listsync.report.table import WIDTH, Column, fit_table
 
 FORMATS = ("table", "csv", "json", "xlsx", "html")
-
-
-# -- columns and values ---------------------------------------------------------------------
-_KEYS: dict[str, list[Column]] = {
-    "product": [
-        Column("product", _("Product"), cap=KEY_CAP),
-        Column("name", _("Name"), flex=True),
-    ],
-    "channel": [Column("channel", _("Channel"), cap=KEY_CAP)],
-    "day": [Column("day", _("Day"))],
-    "week": [Column("week", _("Week")), Column("from", _("From"))],
-    "month": [Column("month", _("Month"))],
-}
-
-
-def order_columns(report: Report) -> list[Column]:
-    columns = [
-        *_KEYS[report.by],
-        Column("orders", _("Orders"), "count", group="counts"),
-        Column("cancelled", _("Cancelled"), "count", group="counts"),
-        Column("returned", _("Returned"), "count", group="counts"),
-        Column("units", _("Units"), "count", group="counts"),
-    ]
-    for currency in report.currencies or (VND,):
-        symbol = "₫" if currency == VND else currency
-        columns.append(
-            Column(
-                f"revenue_{currency.lower()}",
-                _("Revenue ({currency})").format(currency=currency),
-                currency,
-                _("Revenue {symbol}").format(symbol=symbol),
-                group="money",
-            )
-        )
-    if report.converts:
-        columns.append(
-            Column(
-                "total_vnd_converted",
-                _("Total (VND, USD converted at {rate})").format(rate=report.usd_vnd_rate),
-                VND,
-                _("Total ₫*"),
-                group="money",
-            )
-        )
-    return columns
-
-
-def order_values(report: Report, row: OrderRow | None) -> dict[str, Any]:
-    """One row's raw values by column key; ``None`` gives the total row."""
-    figures: Figures = report.total if row is None else row.figures
-    keys = _KEYS[report.by]
-    values: dict[str, Any] = {column.key: "" for column in keys}
-    if row is None:
-        values[keys[0].key] = TOTAL_KEY
-    else:
-        values[keys[0].key] = row.key
-        if report.by == "product":
-            values["name"] = row.label
-        elif report.by == "week" and row.first is not None:
-            values["from"] = row.first.isoformat()
-    values.update(
-        orders=figures.orders,
-        cancelled=figures.cancelled,
-        returned=figures.returned,
-        units=figures.units,
-    )
-    for currency in report.currencies or (VND,):
-        amount = figures.amount(currency)
-        values[f"revenue_{currency.lower()}"] = int(amount) if currency == VND else amount
-    if report.converts:
-        values["total_vnd_converted"] = figures.converted(report.usd_vnd_rate)
-    return values
-
-
-def stock_columns(report: Report) -> list[Column]:
-    return [
-        Column("sku", _("SKU"), cap=KEY_CAP),
-        Column("name", _("Name"), flex=True),
-        Column("on_hand", _("On hand"), "count", group="stock"),
-        Column("reserved", _("Reserved"), "count", group="stock"),
-        Column("buffer", _("Buffer"), "count", group="stock"),
-        Column("available", _("Available"), "count", group="stock"),
-        *(
-            Column(
-                f"given_{name}",
-                _("Last given to {channel}").format(channel=name),
-                "count",
-                clip(name, KEY_CAP),
-                group="given",
-            )
-            for name in report.stock_channels
-        ),
-    ]
-
-
-def stock_values(report: Report, row: StockRow) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "sku": row.sku,
-        "name": row.name,
-        "on_hand": row.on_hand,
-        "reserved": row.reserved,
-        "buffer": row.buffer,
-        "available": row.available,
-    }
-    values.update({f"given_{name}": row.given.get(name) for name in report.stock_channels})
-    return values
-
-
-def show(value: Any, kind: str) -> str:
-    """A raw value as a person reads it in a table."""
-    if value is None:
-        return NONE
-    if kind == "text" or isinstance(value, str):
-        return str(value)
-    if kind == VND:
-        return f"{int(value):,}".replace(",", ".")
-    if kind == "count":
-        return str(value)
-    return f"{Decimal(value):,.2f}"
-
-
-def title_of(report: Report) -> str:
-    by = {
-        "product": _("by product"),
-        "channel": _("by channel"),
-        "day": _("by day"),
-        "week": _("by week"),
-        "month": _("by month"),
-    }[report.by]
-    period = report.period
-    return _("Orders {by}, {start} to {end} ({zone})").format(
-        by=by, start=period.start.isoformat(), end=period.end.isoformat(), zone=period.zone
-    )
-
-
-def notes_of(report: Report) -> list[str]:
-    """What a reader must know to read the figures right."""
-    notes = [
-        _(
-            "Orders counts every order placed in the period; units and revenue leave out "
-            "those cancelled or returned."
-        )
-    ]
-    if report.by == "product":
-        notes.append(_("Product revenue is quantity × unit price: no shipping or shop vouchers."))
-    if report.converts:
-        notes.append(
-            _(
-                "Total ₫*, the converted total: VND plus USD at {rate} ₫ per USD (the "
-                "usd_vnd_rate setting); the VND and USD columns are as the orders were paid."
-            ).format(rate=report.usd_vnd_rate)
-        )
-    elif report.foreign:
-        notes.append(
-            _("{currencies} orders are shown apart; set usd_vnd_rate for a VND total.").format(
-                currencies=", ".join(report.foreign)
-            )
-        )
-    return notes
 
 
 def _shown(columns: Sequence[Column], values: dict[str, Any]) -> list[str]:
@@ -194,7 +45,7 @@ def render_table(report: Report) -> str:
     rows = [_shown(orders, order_values(report, row)) for row in report.rows]
     footer = _shown(orders, order_values(report, None))
     footer[0] = _("Total")
-    keys = len(_KEYS[report.by])
+    keys = len(KEY_COLUMNS[report.by])
     lines = [title_of(report)]
     if report.channels:
         lines.append(_("Channels: {names}").format(names=", ".join(report.channels)))

@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from listsync.i18n import _, ngettext
-from listsync.report.formats import (
+from listsync.report.columns import (
     notes_of,
     order_columns,
     order_values,

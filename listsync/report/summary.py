@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
-
 from listsync.i18n import _
 from listsync.report.text_table import format_table
 from listsync.sync.engine import RunResult
 from listsync.sync.push import NONE, PROBLEMS, Plan
-
-if TYPE_CHECKING:
-    from listsync.demo.run import DemoResult
 
 COLUMNS = (
     ("orders_new", "New orders"),
@@ -94,40 +88,4 @@ def _plan(name: str, plan: Plan) -> str:
     if problems:
         lines.append(_("Cannot be listed until fixed:"))
         lines += [f"  - {problem}" for problem in problems]
-    return "\n".join(lines)
-
-
-def render_demo(result: DemoResult) -> str:
-    from listsync.report.formats import render_table
-    from listsync.workspace import Workspace
-
-    lines = [""]
-    if result.sync is not None:
-        lines += [_("The sync after the orders came in:"), render_summary(result.sync), ""]
-    with Workspace.open(result.workspace) as ws:
-        today = ws.clock.now().astimezone(ws.settings.tz).date()
-        start = today - timedelta(days=result.days)
-        lines.append(render_table(ws.report("channel", start, today)))
-        for name in result.channels:
-            lines.append(
-                _(
-                    "{channel}: the sandbox took {made} orders ({cancelled} cancelled); "
-                    "{stored} are in the ledger"
-                ).format(
-                    channel=name,
-                    made=result.orders_made.get(name, 0),
-                    cancelled=result.cancelled.get(name, 0),
-                    stored=ws.ledger.order_count(name),
-                )
-            )
-    root = result.workspace
-    lines += [
-        "",
-        _("Look around:"),
-        f"  listsync -w {root} report --by day",
-        f"  listsync -w {root} report --format html --output report.html",
-        f"  listsync -w {root} stock show TSTH-100",
-        f"  listsync -w {root} listings",
-        f"  listsync -w {root} sync --dry-run",
-    ]
     return "\n".join(lines)

@@ -36,7 +36,7 @@ from listsync.errors import (
     LockedError,
 )
 from listsync.i18n import _, ngettext
-from listsync.ledger.records_store import LedgerTokenStore
+from listsync.ledger.tokens import LedgerTokenStore
 from listsync.report.summary import render_summary
 from listsync.schedule.checks import (
     DAY,

@@ -26,7 +26,7 @@ from listsync.channel.contract import (
 from listsync.channel.registry import Registry
 from listsync.clock import FakeClock
 from listsync.errors import ConfigError
-from listsync.ledger.records_store import LedgerTokenStore
+from listsync.ledger.tokens import LedgerTokenStore
 from listsync.schedule.nightly import LOG_FILE, NightlyOptions, NightlyResult, run_nightly
 from listsync.settings import load_settings
 from listsync.workspace import Workspace

@@ -14,7 +14,7 @@ from listsync_lazada.sandbox.app import LazadaSandbox
 
 from listsync.cli import schedule as cli_schedule
 from listsync.cli.main import cli, main
-from listsync.ledger.records_store import LedgerTokenStore
+from listsync.ledger.tokens import LedgerTokenStore
 from listsync.sandbox.harness import SandboxServer
 from listsync.schedule.nightly import LOG_FILE
 from listsync.workspace import Workspace

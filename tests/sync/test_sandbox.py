@@ -16,7 +16,7 @@ import pytest
 
 from listsync.channel.contract import Channel, ListingState, OrderState
 from listsync.ledger.records import MovementReason
-from listsync.ledger.records_store import LedgerTokenStore
+from listsync.ledger.tokens import LedgerTokenStore
 from tests.sync.support import (
     MARKETS,
     PRODUCTS,

@@ -114,9 +114,9 @@ class ShopeeSandbox(SandboxApp):
         self.limiter = WindowLimiter(rate_per_second)
         self.usage: dict[tuple[str, str], int] = {}
         self.throttled = 0  # calls answered error_rate_limit, for tests and the demo
-        self.auth = AuthStore(self)
-        self.products = ProductStore(self)
-        self.orders = OrderStore(self)
+        self.auth = AuthStore(shop_id)
+        self.products = ProductStore(lambda: timedelta(seconds=self.settings.search_lag_seconds))
+        self.orders = OrderStore(self.clock, self.rng, self.products)
 
     def configure(self, **changes: Any) -> SandboxSettings:
         """Change sandbox settings; unknown names and bad values are refused."""

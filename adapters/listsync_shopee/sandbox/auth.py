@@ -11,14 +11,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from listsync.sandbox.harness import SandboxResponse
 from listsync_shopee.sandbox.base import ApiError, Call, TopLevel, body, wrong
-
-if TYPE_CHECKING:
-    from listsync_shopee.sandbox.app import ShopeeSandbox
 
 CODE_LIFETIME = timedelta(minutes=10)
 ACCESS_LIFETIME = timedelta(hours=4)
@@ -49,8 +46,8 @@ class Refresh:
 
 
 class AuthStore:
-    def __init__(self, app: ShopeeSandbox) -> None:
-        self.app = app
+    def __init__(self, shop_id: int) -> None:
+        self.shop_id = shop_id
         self.codes: dict[str, Grant] = {}
         self.access: dict[str, Access] = {}
         self.refresh: dict[str, Refresh] = {}
@@ -69,9 +66,9 @@ class AuthStore:
         if not redirect or urlsplit(redirect).scheme not in ("http", "https"):
             raise wrong("redirect should be an http(s) URL")
         code = secrets.token_hex(16)
-        self.codes[code] = Grant(self.app.shop_id, call.now + CODE_LIFETIME)
+        self.codes[code] = Grant(self.shop_id, call.now + CODE_LIFETIME)
         joiner = "&" if urlsplit(redirect).query else "?"
-        query = urlencode({"code": code, "shop_id": self.app.shop_id})
+        query = urlencode({"code": code, "shop_id": self.shop_id})
         return SandboxResponse.redirect(f"{redirect}{joiner}{query}")
 
     def _party(self, data: dict[str, Any], call: Call) -> int:

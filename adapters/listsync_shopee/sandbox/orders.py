@@ -15,14 +15,12 @@ import json
 import string
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from random import Random
+from typing import Any
 
-from listsync.sandbox.harness import BadRequest
+from listsync.sandbox.harness import BadRequest, SandboxClock
 from listsync_shopee.sandbox.base import ApiError, Call, int_arg, money, wrong
-
-if TYPE_CHECKING:
-    from listsync_shopee.sandbox.app import ShopeeSandbox
-    from listsync_shopee.sandbox.products import Item, Model
+from listsync_shopee.sandbox.products import Item, Model, ProductStore
 
 MAX_WINDOW = 15 * 86_400
 MAX_DETAIL = 50
@@ -89,8 +87,10 @@ class Order:
 
 
 class OrderStore:
-    def __init__(self, app: ShopeeSandbox) -> None:
-        self.app = app
+    def __init__(self, clock: SandboxClock, rng: Random, products: ProductStore) -> None:
+        self.clock = clock
+        self.rng = rng
+        self.products = products
         self.orders: dict[str, Order] = {}
         self._next_line = 1
 
@@ -114,14 +114,14 @@ class OrderStore:
         status = str(spec.get("status") or "UNPAID")
         if status not in ("UNPAID", "READY_TO_SHIP"):
             raise BadRequest("a new order's status is UNPAID or READY_TO_SHIP")
-        now = self.app.clock.now()
+        now = self.clock.now()
         if "count" in spec:
             count, days = int(spec["count"]), float(spec.get("days", 1))
             if count < 1 or days < 0:
                 raise BadRequest("count must be at least 1 and days at least 0")
             made = []
             for _ in range(count):
-                placed = now - timedelta(seconds=self.app.rng.uniform(0, days * 86_400))
+                placed = now - timedelta(seconds=self.rng.uniform(0, days * 86_400))
                 made.append(self._place(self._random_lines(), int(placed.timestamp()), status))
             return made
         lines = spec.get("lines") or [{"sku": spec.get("sku"), "quantity": spec.get("quantity", 1)}]
@@ -132,17 +132,17 @@ class OrderStore:
         return [self._place(wanted, int(placed.timestamp()), status)]
 
     def _random_lines(self) -> list[tuple[str, int]]:
-        units = self.app.products.units()
+        units = self.products.units()
         if not units:
             raise BadRequest("the shop has no listed items to order")
-        quantity = self.app.rng.randint(1, 3)
+        quantity = self.rng.randint(1, 3)
         stocked = [u for u in units if _available(u) >= quantity] or units
-        item, model = self.app.rng.choice(stocked)
+        item, model = self.rng.choice(stocked)
         return [(model.model_sku if model else item.sku, quantity)]
 
     def _place(self, wanted: list[tuple[str, int]], placed: int, status: str) -> str:
         try:
-            units = [(self.app.products.unit(sku), quantity) for sku, quantity in wanted]
+            units = [(self.products.unit(sku), quantity) for sku, quantity in wanted]
         except ApiError as error:
             raise BadRequest(error.message) from None
         order_sn = self._order_sn(placed)
@@ -155,7 +155,7 @@ class OrderStore:
             order.lines.append(line)
         if status == "READY_TO_SHIP":
             order.status, order.pay_time = status, placed + 60
-            order.update_time = min(placed + 60, self.app.clock.timestamp())
+            order.update_time = min(placed + 60, self.clock.timestamp())
         self.orders[order_sn] = order
         return order_sn
 
@@ -163,7 +163,7 @@ class OrderStore:
         day = datetime.fromtimestamp(placed, UTC).strftime("%y%m%d")
         alphabet = string.ascii_uppercase + string.digits
         while True:
-            order_sn = day + "".join(self.app.rng.choice(alphabet) for _ in range(8))
+            order_sn = day + "".join(self.rng.choice(alphabet) for _ in range(8))
             if order_sn not in self.orders:
                 return order_sn
 
@@ -185,7 +185,7 @@ class OrderStore:
             elif status == "SHIPPED":
                 target.reserved -= line.quantity
                 target.stock = max(0, target.stock - line.quantity)
-        now = max(self.app.clock.timestamp(), order.update_time)  # never ahead of the clock
+        now = max(self.clock.timestamp(), order.update_time)  # never ahead of the clock
         if status == "READY_TO_SHIP" and order.pay_time is None:
             order.pay_time = now
         if status == "CANCELLED":
@@ -193,7 +193,7 @@ class OrderStore:
         order.status, order.update_time = status, now
 
     def _target(self, line: Line) -> Item | Model | None:
-        item = self.app.products.items.get(line.item_id)
+        item = self.products.items.get(line.item_id)
         if item is None:
             return None
         return item.model(line.model_id) if line.model_id else item
@@ -282,7 +282,7 @@ class OrderStore:
         return found
 
     def _line(self, line: Line) -> dict[str, Any]:
-        item = self.app.products.items[line.item_id]
+        item = self.products.items[line.item_id]
         model = item.model(line.model_id) if line.model_id else None
         model_name = ""
         if model is not None:

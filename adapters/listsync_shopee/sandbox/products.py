@@ -15,9 +15,10 @@ duplicate item SKUs are accepted, as Shopee accepts them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from listsync_shopee.sandbox import rules
 from listsync_shopee.sandbox.base import (
@@ -32,9 +33,6 @@ from listsync_shopee.sandbox.base import (
     wrong,
 )
 from listsync_shopee.sandbox.catalog import CATEGORIES, Limits
-
-if TYPE_CHECKING:
-    from listsync_shopee.sandbox.app import ShopeeSandbox
 
 MAX_FILES = 9
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -96,8 +94,9 @@ def price_info(amount: int) -> list[dict[str, Any]]:
 
 
 class ProductStore:
-    def __init__(self, app: ShopeeSandbox) -> None:
-        self.app = app
+    def __init__(self, search_lag: Callable[[], timedelta]) -> None:
+        """``search_lag``: how long a new item stays out of search (a setting that may change)."""
+        self._search_lag = search_lag
         self.images: dict[str, dict[str, Any]] = {}
         self.items: dict[int, Item] = {}
         self._next_item = 800_000_001
@@ -390,7 +389,7 @@ class ProductStore:
         sku, name = request.arg("item_sku"), request.arg("item_name")
         if not sku and not name:
             raise wrong("item_name or item_sku is required")
-        lag = timedelta(seconds=self.app.settings.search_lag_seconds)
+        lag = self._search_lag()
         needle = (sku or name or "").casefold()
         found = [
             item.item_id

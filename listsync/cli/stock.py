@@ -1,0 +1,70 @@
+"""``stock set | add | show``: stock on hand, by hand, and how each channel's figure is reached."""
+
+from __future__ import annotations
+
+import click
+
+from listsync.cli.state import State, echo_table, pass_state
+from listsync.i18n import _
+
+
+@click.group()
+def stock() -> None:
+    """Count, add and show stock on hand."""
+
+
+@stock.command("set")
+@click.argument("sku")
+@click.argument("quantity", type=click.IntRange(min=0))
+@click.option("--note", default="", help=_("Why (kept with the movement)."))
+@pass_state
+def stock_set(state: State, sku: str, quantity: int, note: str) -> None:
+    """Set on-hand stock of SKU to QUANTITY (after a count)."""
+    with state.workspace() as ws:
+        delta = ws.set_stock(sku, quantity, note)
+    click.echo(
+        _("{sku}: on hand {quantity} ({delta:+d})").format(sku=sku, quantity=quantity, delta=delta)
+    )
+
+
+@stock.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("sku")
+@click.argument("delta", type=int)
+@click.option("--note", default="", help=_("Why (kept with the movement)."))
+@pass_state
+def stock_add(state: State, sku: str, delta: int, note: str) -> None:
+    """Add DELTA units to SKU (negative to take away)."""
+    with state.workspace() as ws:
+        on_hand = ws.add_stock(sku, delta, note)
+    click.echo(
+        _("{sku}: on hand {quantity} ({delta:+d})").format(sku=sku, quantity=on_hand, delta=delta)
+    )
+
+
+@stock.command("show")
+@click.argument("sku", required=False)
+@pass_state
+def stock_show(state: State, sku: str | None) -> None:
+    """Show stock on hand, for every SKU or one."""
+    with state.workspace() as ws:
+        on_hand = ws.ledger.on_hand([sku] if sku else None)
+        if sku:
+            movements = ws.ledger.movements(sku)
+            given = ws.stock_given(sku)
+            zone = ws.settings.tz
+    echo_table([_("SKU"), _("On hand")], [[key, value] for key, value in sorted(on_hand.items())])
+    if not sku:
+        return
+    click.echo("")
+    rows = [
+        [
+            f"{m.created_at.astimezone(zone):%Y-%m-%d %H:%M}" if m.created_at else "",
+            f"{m.delta:+d}",
+            m.reason,
+            m.reference or m.note,
+        ]
+        for m in movements
+    ]
+    echo_table([_("When"), _("Change"), _("Reason"), _("Order or note")], rows)
+    for line in given:
+        click.echo(line)
