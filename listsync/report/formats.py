@@ -64,8 +64,17 @@ def render_table(report: Report) -> str:
 
 
 # -- CSV, JSON, XLSX ------------------------------------------------------------------------
-def _plain(value: Any) -> Any:
-    return "" if value is None else value
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_field(value: Any) -> Any:
+    """A CSV field: text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def render_csv(report: Report) -> str:
@@ -76,13 +85,13 @@ def render_csv(report: Report) -> str:
     writer.writerow([column.title for column in orders])
     for row in [*report.rows, None]:
         values = order_values(report, row)
-        writer.writerow([_plain(values[column.key]) for column in orders])
+        writer.writerow([csv_field(values[column.key]) for column in orders])
     writer.writerow([])
     stock = stock_columns(report)
     writer.writerow([column.title for column in stock])
     for stock_row in report.stock:
         values = stock_values(report, stock_row)
-        writer.writerow([_plain(values[column.key]) for column in stock])
+        writer.writerow([csv_field(values[column.key]) for column in stock])
     return out.getvalue()
 
 
@@ -167,7 +176,17 @@ def write_xlsx(report: Report, path: Path) -> None:
         *((_("Note"), note) for note in notes_of(report)),
     ):
         about.append([label, value])
+    for any_sheet in book.worksheets:
+        _text_as_text(any_sheet)
     book.save(path)
+
+
+def _text_as_text(sheet: Any) -> None:
+    """Write every text cell as text: openpyxl would store ``=…`` as a formula to run."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def deliver(report: Report, fmt: str, output: Path | None, folder: Path) -> tuple[str, Path | None]:

@@ -14,7 +14,14 @@ from openpyxl import load_workbook
 
 from listsync.errors import InputError
 from listsync.ledger.database import Ledger
-from listsync.report.formats import deliver, render_csv, render_table, report_data, write_xlsx
+from listsync.report.formats import (
+    csv_field,
+    deliver,
+    render_csv,
+    render_table,
+    report_data,
+    write_xlsx,
+)
 from listsync.report.model import BY_CHOICES
 from listsync.report.table import Column, cell_width, fit_table
 from tests.report.support import (
@@ -239,3 +246,53 @@ def test_unwritable_output_is_one_clear_line(ledger: Ledger, tmp_path: Path) -> 
     with pytest.raises(InputError, match=r"cannot write the report to .*r\.html") as caught:
         deliver(report(ledger), "html", target, tmp_path)
     assert "\n" not in str(caught.value)
+
+
+# -- what a spreadsheet would run ------------------------------------------------------------
+EVIL = ("=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)")
+
+
+def evil_ledger(folder: Path) -> Ledger:
+    from listsync.catalog.model import LocalizedText, Product
+
+    ledger = Ledger.open(folder / "listsync.sqlite3")
+    ledger.upsert_products(
+        [
+            Product(
+                sku=f"EVIL-{n}",
+                name=LocalizedText(vi=name),
+                category="tea",
+                weight_g=100,
+                price_vnd=10_000,
+            )
+            for n, name in enumerate(EVIL)
+        ]
+    )
+    return ledger
+
+
+def test_csv_neutralises_what_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    text = render_csv(report(evil_ledger(tmp_path), by="product"))
+    _orders, stock = read_csv(text)
+    names = {row["SKU"]: row["Name"] for row in stock}
+    assert names == {f"EVIL-{n}": "'" + name for n, name in enumerate(EVIL)}
+    assert not any(
+        field.startswith(("=", "+", "-", "@", "\t", "\r"))
+        for field in (cell for row in csv.reader(io.StringIO(text)) for cell in row)
+    )
+
+
+def test_xlsx_writes_text_as_text_never_a_formula(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    write_xlsx(report(evil_ledger(tmp_path), by="product"), path)
+    book = load_workbook(path)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert set(EVIL) <= texts
+
+
+@pytest.mark.parametrize("text", ["\t=1", "\r=1", "=1", "+1", "-1", "@A1"])
+def test_csv_field_quotes_every_formula_start(text: str) -> None:
+    assert csv_field(text) == "'" + text
+    assert csv_field(-1) == -1 and csv_field("Trà sen") == "Trà sen" and csv_field(None) == ""
