@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,15 +26,69 @@ from pydantic import (
     model_validator,
 )
 
+from listsync.i18n import _
+
 MAX_NAME = 255
 MAX_DESCRIPTION = 25_000
 MAX_SKU = 100
 MAX_OPTION_DIMENSIONS = 2
 
 
+# Characters a person cannot see, or that steer how the text around them is shown: zero-width
+# spaces and joiners, bidi embeddings, overrides and isolates, the BOM, the soft hyphen (all
+# Unicode "format", Cf), line and paragraph separators, and surrogates or unassigned code points.
+_INVISIBLE = frozenset({"Cf", "Zl", "Zp", "Cs", "Cn"})
+_TEXT_CONTROLS = frozenset("\n\t")
+
+
 def normalize_text(value: str) -> str:
     """NFC-normalise and trim: Vietnamese typed on different keyboards arrives decomposed."""
     return unicodedata.normalize("NFC", value).strip()
+
+
+def clean_text(value: str) -> str:
+    """:func:`normalize_text`, without the characters no one can see.
+
+    Text pasted from the web brings zero-width spaces and direction marks that every
+    marketplace would store. They are dropped from names and descriptions; in a SKU they
+    are refused instead, and control characters are refused everywhere.
+    """
+    text = normalize_text(value)
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE).strip()
+
+
+def _first_unsafe(text: str, *, controls: frozenset[str]) -> str | None:
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in _INVISIBLE or (category == "Cc" and ch not in controls):
+            return ch
+    return None
+
+
+def _refuse_controls(text: str) -> str:
+    """Text keeps line breaks and tabs, never NUL, ESC or another control character."""
+    found = _first_unsafe(text, controls=_TEXT_CONTROLS)
+    if found is not None:
+        raise ValueError(
+            _("contains a control character ({code}); type it again without it").format(
+                code=f"U+{ord(found):04X}"
+            )
+        )
+    return text
+
+
+def _refuse_unseen(sku: str) -> str:
+    """A SKU is matched letter by letter on every marketplace: nothing invisible in it."""
+    found = _first_unsafe(sku, controls=frozenset())
+    if found is not None:
+        raise ValueError(
+            _(
+                "contains an invisible or control character ({code}); type the SKU again by hand"
+            ).format(code=f"U+{ord(found):04X}")
+        )
+    return sku
 
 
 def sku_key(sku: str) -> str:
@@ -49,21 +104,58 @@ class _Model(BaseModel):
     def _nfc(cls, value: Any, info: ValidationInfo) -> Any:
         if info.context and info.context.get("stored"):
             return value  # read back from the ledger: normalised when it was stored
+        if info.field_name == "sku" and isinstance(value, str):
+            return normalize_text(value)  # refused below if anything in it cannot be seen
         return _normalize_nested(value)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_controls(cls, value: Any, info: ValidationInfo) -> Any:
+        stored = bool(info.context and info.context.get("stored"))
+        if info.field_name != "sku" and not stored:
+            _walk_text(value, _refuse_controls)
+        return value
+
+
+def _walk_text(value: Any, check: Any) -> None:
+    if isinstance(value, str):
+        check(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _walk_text(key, check)
+            _walk_text(item, check)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _walk_text(item, check)
 
 
 def _normalize_nested(value: Any) -> Any:
-    """NFC inside containers too: attribute names and values, options, image paths."""
+    """NFC inside containers too: attribute names and values, options, image paths.
+
+    A nested ``sku`` (a variant's, before its model sees it) is only normalised, so that
+    the model can refuse what cannot be seen in it rather than have it silently dropped.
+    """
     if isinstance(value, str):
-        return normalize_text(value)
+        return clean_text(value)
     if isinstance(value, dict):
-        return {_normalize_nested(key): _normalize_nested(item) for key, item in value.items()}
+        return {
+            _normalize_nested(key): (
+                normalize_text(item)
+                if key == "sku" and isinstance(item, str)
+                else _normalize_nested(item)
+            )
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return type(value)(_normalize_nested(item) for item in value)
     return value
 
 
-Sku = Annotated[str, Field(min_length=1, max_length=MAX_SKU, pattern=r"^[^\s].*$")]
+Sku = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_SKU, pattern=r"^[^\s].*$"),
+    AfterValidator(_refuse_unseen),
+]
 Vnd = Annotated[int, Field(gt=0, strict=True)]
 
 
