@@ -82,7 +82,8 @@ def shopee_plan(rate: float) -> RatePlan:
 
 def lazada_plan(client_rate: float, api_rate: float, stock_rate: float) -> RatePlan:
     """Lazada limits each API on its own; the inventory API (price_quantity) allows 50/s
-    per seller (lazada.md 2.6). The others publish no figure; ``api_rate`` stands in."""
+    per seller (docs/marketplaces/lazada.md §2.6). The others publish no figure; ``api_rate``
+    stands in."""
     stock_api = "/product/price_quantity/update"
     writes = ["/product/create", "/product/update", stock_api, "/image/upload", "/image/migrate"]
     return RatePlan(

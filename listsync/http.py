@@ -1,6 +1,6 @@
 """One HTTP client for every adapter: sessions, timeouts, retries, rate limits, redaction.
 
-What is retried follows one rule (RELIABILITY.md 6): only transient failures, and only
+What is retried follows one rule (docs/reliability.md, rule 6): only transient failures, and only
 for calls that are safe to repeat. A read or an absolute "set stock to 17" is repeated;
 a create is not — if its answer is lost it becomes :class:`UnknownOutcome`, and the
 engine looks the SKU up before anything is sent again. A request is rebuilt for every
@@ -332,7 +332,7 @@ class HttpClient:
 
         A refusal is not; a throttling code in the body of a normal reply is the gateway
         turning the call away unseen, so it is not either. A 429, a 5xx, a broken or
-        malformed reply may come after the work was done (RELIABILITY.md 13, 14).
+        malformed reply may come after the work was done (docs/reliability.md #13, #14).
         """
         if isinstance(exc, RateLimited) and status != 429:
             return False

@@ -2,7 +2,7 @@
 
 An adapter's ``sandbox.py`` subclasses :class:`SandboxApp` with its routes and store;
 this module serves it with a controllable clock, a request log, fault injection and the
-control API under ``/_sandbox/`` (DESIGN.md, "Sandbox interface"). Nothing here names a
+control API under ``/_sandbox/`` (docs/architecture.md, "Sandbox interface"). Nothing here names a
 marketplace, and nothing under ``/_sandbox/`` exists on a real one.
 """
 
@@ -235,6 +235,9 @@ class SandboxApp:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog. socketserver's default of 5 drops or resets connections as soon
+    # as a dozen clients connect at once; a marketplace gateway takes them all.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up mid-reply (killed, or timed out) is no server error."""

@@ -2,7 +2,7 @@
 
 - a missed night: a channel's last successful pull is older than the schedule allows;
 - a gap that may not be recoverable: that pull is older than ``backfill_days``, the reach
-  the workspace gives listsync into a marketplace's order history (RELIABILITY.md #19);
+  the workspace gives listsync into a marketplace's order history (docs/reliability.md #19);
 - a shop's authorization that ends soon (the refresh token's end, or the access token's
   when there is no refresh token): after it, nothing syncs until ``listsync auth`` is run;
 - an OCOP certificate that expires soon: the catalog (and the listings) would go on

@@ -1,7 +1,7 @@
 """Push: make one channel show what the catalog and the ledger say — plan, then apply.
 
 The plan is computed from the ledger alone (a dry run prints it and stops). Applying it
-follows RELIABILITY.md: the intent is written before a create and the outcome after it;
+follows docs/reliability.md: the intent is written before a create and the outcome after it;
 a create happens only after a lookup by seller SKU found nothing, so a listing made by
 hand or by a create whose answer was lost is adopted, never duplicated; content is sent
 only when its hash changed, stock and price only where they differ from what the channel

@@ -1,4 +1,4 @@
-"""Two syncs on one ledger (RELIABILITY.md 24): the second leaves at once, code 75, naming
+"""Two syncs on one ledger (docs/reliability.md #24): the second leaves at once, code 75, naming
 the first, having sent nothing and written nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""RELIABILITY.md scenarios for the sync engine against the sandboxes over real HTTP.
+"""docs/reliability.md scenarios for the sync engine against the sandboxes over real HTTP.
 
 Malformed replies (14), a skewed clock (21), a ledger busy for a while (26) or read-only
 (27), an empty ledger beside a marketplace that holds the SKUs already (28), and a server

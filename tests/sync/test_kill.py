@@ -1,4 +1,4 @@
-"""kill -9 of ``listsync sync`` at many moments, then a rerun (RELIABILITY.md 22).
+"""kill -9 of ``listsync sync`` at many moments, then a rerun (docs/reliability.md #22).
 
 Every rerun must end where an undisturbed run ends: the same listings, stock and prices on
 the marketplace (one listing per SKU), the same orders, stock movements and offers in the

@@ -337,7 +337,7 @@ def test_one_channel_down_the_other_finishes(tmp_path: Path, phase: str) -> None
 
 
 def test_a_create_outage_leaves_every_intent_unknown(sw: SandboxWorkspace, market: Market) -> None:
-    """5xx on every create: each may have been carried out (RELIABILITY 13), so each row is
+    """5xx on every create: each may have been carried out (docs/reliability.md #13), so each row is
     UNKNOWN, a create is never repeated blindly, and the next run after the grace creates."""
     name = market.name
     sw.fault(name, action="status", status=503, method="POST", path=market.create_path, times=None)

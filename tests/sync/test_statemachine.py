@@ -1,6 +1,6 @@
 """The sync engine as a state machine (hypothesis): any interleaving of stock counts, orders
 placed, cancelled and shipped, lost creates, lagging searches, refused SKUs and runs keeps
-the promises of RELIABILITY.md.
+the promises of docs/reliability.md.
 
 The channels are in-memory (tests/memory_channel.py), extended to count every create a
 marketplace carried out and to hide a new listing from lookups for LAG, shorter than the
