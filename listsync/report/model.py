@@ -3,7 +3,7 @@
 Everything is computed here, once, from the ledger; the formats in
 :mod:`listsync.report.formats` and :mod:`listsync.report.html` only lay it out.
 
-The rules a reader relies on (``docs/reports.md`` says the same in plain words):
+The rules a reader relies on (the README's "Reports" section says the same in plain words):
 
 - An order belongs to the local day (``--tz``) of its ``created_at``; ``--from`` and
   ``--to`` are local dates, both included.

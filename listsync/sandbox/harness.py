@@ -1,6 +1,6 @@
 """A harness for local marketplace imitations: route tables served on 127.0.0.1.
 
-An adapter's ``sandbox.py`` subclasses :class:`SandboxApp` with its routes and store;
+An adapter's ``sandbox/app.py`` subclasses :class:`SandboxApp` with its routes and store;
 this module serves it with a controllable clock, a request log, fault injection and the
 control API under ``/_sandbox/`` (docs/architecture.md, "Sandbox interface"). Nothing here names a
 marketplace, and nothing under ``/_sandbox/`` exists on a real one.

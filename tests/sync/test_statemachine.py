@@ -2,7 +2,7 @@
 placed, cancelled and shipped, lost creates, lagging searches, refused SKUs and runs keeps
 the promises of docs/reliability.md.
 
-The channels are in-memory (tests/memory_channel.py), extended to count every create a
+The channels are in-memory (tests/channel/memory_channel.py), extended to count every create a
 marketplace carried out and to hide a new listing from lookups for LAG, shorter than the
 engine's grace, as a lagging search index does.
 """
