@@ -167,6 +167,7 @@ class Settings(BaseSettings):
     catalog: Path | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     log_dir: Path = Path("logs")
+    photo_dirs: list[Path] = Field(default_factory=list)
     overlap_minutes: int = Field(default=60, ge=0)
     backfill_days: int = Field(default=30, ge=0)
     usd_vnd_rate: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
@@ -232,6 +233,7 @@ class Settings(BaseSettings):
         self.ledger_path = _under(self.workspace, self.ledger_path)
         self.log_dir = _under(self.workspace, self.log_dir)
         self.catalog = _under(self.workspace, self.catalog) if self.catalog else None
+        self.photo_dirs = [_under(self.workspace, folder) for folder in self.photo_dirs]
         return self
 
     @property

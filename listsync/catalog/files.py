@@ -31,6 +31,7 @@ from pydantic_core import ErrorDetails
 
 from listsync.catalog.columns import Column, table_columns, table_rows
 from listsync.catalog.model import MAX_NAME, Catalog, Product, sku_key
+from listsync.catalog.photos import check_photo
 from listsync.catalog.table import TableReader
 from listsync.catalog.values import Draft, Kind, Loc, Reading, format_text, show
 from listsync.catalog.yaml_file import YamlReader, dump_yaml
@@ -54,10 +55,16 @@ def known_channels() -> tuple[str, ...]:
     return tuple(sorted({entry.name for entry in entry_points(group=CHANNEL_GROUP)}))
 
 
-def load_catalog(path: Path) -> Catalog:
-    """Read a catalog file; raise :class:`CatalogError` listing every problem in it."""
+def load_catalog(path: Path, photo_dirs: Sequence[Path] = ()) -> Catalog:
+    """Read a catalog file; raise :class:`CatalogError` listing every problem in it.
+
+    Local photos must lie in the file's folder (the folder it is named in, or the folder of
+    the file a link points to) or in one of ``photo_dirs`` (:mod:`listsync.catalog.photos`).
+    """
     reading = _read(path)
-    products = _validate(reading)
+    folder = Path(path).absolute().parent
+    real_folder = Path(path).resolve().parent
+    products = _validate(reading, folder, (real_folder, *photo_dirs))
     if reading.problems:
         raise CatalogError(reading.sorted_problems())
     return Catalog(products=tuple(products), source=str(path))
@@ -198,13 +205,15 @@ def _read_xlsx(data: bytes, reading: Reading) -> None:
 # Checking and validating
 
 
-def _validate(reading: Reading) -> list[Product]:
+def _validate(reading: Reading, folder: Path, photo_dirs: Sequence[Path]) -> list[Product]:
     flagged = _check_skus(reading)
     products = []
     for index, draft in enumerate(reading.drafts):
         checked = [_check_name(draft, reading), _check_options(draft, reading)]
         try:
-            products.append(Product.model_validate(draft.data))
+            product = Product.model_validate(draft.data)
+            _check_photos(product, draft, reading, folder, photo_dirs)
+            products.append(product)
         except ValidationError as error:
             prechecked = index in flagged or any(checked) or bool(draft.failed)
             found = list(_translate(error, draft, reading.source, prechecked))
@@ -214,6 +223,18 @@ def _validate(reading: Reading) -> list[Product]:
                 ]
             reading.problems.extend(found)
     return products
+
+
+def _check_photos(
+    product: Product, draft: Draft, reading: Reading, folder: Path, photo_dirs: Sequence[Path]
+) -> None:
+    places: list[tuple[Loc, str]] = [(("images", n), ref) for n, ref in enumerate(product.images)]
+    for index, variant in enumerate(product.variants):
+        places += [(("variants", index, "images", n), ref) for n, ref in enumerate(variant.images)]
+    for loc, ref in places:
+        problem = check_photo(ref, folder, photo_dirs)
+        if problem is not None:
+            _report(draft, reading, loc, problem)
 
 
 def _check_skus(reading: Reading) -> set[int]:

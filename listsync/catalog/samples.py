@@ -12,9 +12,8 @@ CATALOG_NAME = "catalog.yaml"
 def copy_sample_catalog(directory: Path) -> list[Path]:
     """Copy the sample catalog and its photos into ``directory``, never over a user's file."""
     written = []
-    for source in sorted(SAMPLE_DIR.rglob("*")):
-        if source.is_dir():
-            continue
+    sources = [SAMPLE_DIR / CATALOG_NAME, *sorted((SAMPLE_DIR / "images").iterdir())]
+    for source in sources:
         target = directory / source.relative_to(SAMPLE_DIR)
         if target.exists():
             continue

@@ -40,7 +40,7 @@ def catalog_import(state: State, file: Path | None, allow_removals: bool, dry_ru
     from listsync.catalog.files import load_catalog
 
     with state.workspace() as ws:
-        loaded = load_catalog(ws.catalog_path(file))
+        loaded = load_catalog(ws.catalog_path(file), ws.settings.photo_dirs)
         summary = ws.import_catalog(loaded, allow_removals=allow_removals, dry_run=dry_run)
     click.echo(str(summary))
 

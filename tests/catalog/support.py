@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -59,6 +59,23 @@ def write_text(tmp_path: Path, text: str, name: str = "catalog.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+JPEG = b"\xff\xd8\xff\xe0" + bytes(24)
+
+
+def make_photos(folder: Path, refs: Iterable[str]) -> None:
+    """Write a tiny image (its first bytes are what the catalog checks) for each path."""
+    for ref in refs:
+        path = folder / ref
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(PNG if ref.lower().endswith(".png") else JPEG)
+
+
+def catalog_photos(catalog: Catalog) -> set[str]:
+    found = {ref for product in catalog.products for ref in product.images}
+    return found | {ref for p in catalog.products for v in p.variants for ref in v.images}
 
 
 def problems(path: Path) -> list[tuple[int | None, str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from tests.catalog.support import (
     SAMPLES,
     csv_text,
     load,
+    make_photos,
     only_problem,
     places,
     problems,
@@ -111,6 +113,7 @@ def test_product_columns_may_repeat_on_every_variant_row(tmp_path: Path) -> None
 
 
 def test_every_column_is_read(tmp_path: Path) -> None:
+    make_photos(tmp_path, ["images/a.png", "images/b.png"])
     path = write_csv(
         tmp_path,
         [
@@ -740,6 +743,7 @@ def test_catalog_error_lists_every_problem_as_file_row_field_message(tmp_path: P
 def test_examples_in_the_format_guide_load(tmp_path: Path, language: str) -> None:
     guide = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
     example = guide.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+    make_photos(tmp_path, re.findall(r"images/[\w.-]+", example))
     catalog = load(write_text(tmp_path, example, name=f"example.{language}"))
     assert catalog.products[0].sku == "TSTH"
     assert [unit.price_vnd for unit in catalog.products[0].units()] == [390000, 950000]

@@ -28,7 +28,7 @@ from listsync.catalog.model import (
     Variant,
     sku_key,
 )
-from tests.catalog.support import ROOT
+from tests.catalog.support import ROOT, catalog_photos, make_photos
 
 _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _VOWELS = "aăâeêioôơuưy"
@@ -196,6 +196,7 @@ catalogs = _catalogs()
 
 def _round_trip(catalog: Catalog, path: Path) -> Catalog:
     save_catalog(catalog, path)
+    make_photos(path.parent, catalog_photos(catalog))
     return load_catalog(path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -163,6 +164,7 @@ def test_image_paths_are_kept_relative_to_the_workspace(ws: Path, tmp_path: Path
     (outside / "catalog.yaml").write_text(
         (ws / "catalog.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
+    shutil.copytree(ws / "images", outside / "images")
     assert run("-w", str(ws), "catalog", "import").exit_code == 0
     with Ledger.open(ws / "listsync.sqlite3") as ledger:
         images = {p.sku: p.images for p in ledger.products()}
