@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -34,39 +34,13 @@ from listsync.errors import (
     UnknownOutcome,
 )
 from listsync.i18n import _
+from listsync.redact import redact_text, redact_url, register_secrets
 
 T = TypeVar("T")
 log = logging.getLogger("listsync.http")
 
-SECRET_NAMES = re.compile(r"sign|token|secret|key|password|passwd|code|authorization", re.I)
 _BAN = re.compile(r"ban will last (\d+)(?: more)? seconds?", re.I)
 SNIPPET = 200
-
-
-def redact_url(url: str) -> str:
-    """The URL with the value of every secret-looking query parameter replaced by ***."""
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    pairs = [
-        (name, "***" if SECRET_NAMES.search(name) else value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit(parts._replace(query=urlencode(pairs, safe="*,[]")))
-
-
-def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` with known secret values and ``name=value`` secrets masked."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    text = re.sub(
-        r'("?[\w-]*(?:sign|token|secret|key|password)[\w-]*"?\s*[:=]\s*"?)([^"&\s,}]+)',
-        r"\1***",
-        text,
-        flags=re.I,
-    )
-    return text
 
 
 def ban_seconds(message: str) -> float | None:
@@ -195,6 +169,7 @@ class HttpClient:
         self.limiter = RateLimiter(rate_per_second, self.clock)
         self.on_call = on_call
         self.secrets = secrets
+        register_secrets(*secrets)
         self.calls = 0
         self.retries = 0
         self._local = threading.local()

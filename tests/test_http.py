@@ -17,10 +17,9 @@ from listsync.http import (
     RequestSpec,
     RetryPolicy,
     ban_seconds,
-    redact_text,
-    redact_url,
     retry_after_seconds,
 )
+from listsync.redact import redact_text, redact_url
 from listsync.sandbox.harness import SandboxServer
 
 
@@ -264,3 +263,26 @@ def test_a_create_answered_with_429_is_unknown(
     items_server.add_fault(action="status", method="POST", path="/items", status=429)
     with pytest.raises(UnknownOutcome):
         create_item(client(items_server, clock), "B")
+
+
+def test_log_lines_and_tracebacks_lose_their_secrets() -> None:
+    import logging
+
+    from listsync.redact import RedactingFilter, register_secrets
+
+    register_secrets("app-secret-4711")
+    record = logging.LogRecord(
+        "urllib3", logging.DEBUG, __file__, 1, '"GET /api?access_token=%s&sign=%s" 200', None, None
+    )
+    record.args = ("tok-123456", "ABCDEF0123")
+    try:
+        raise RuntimeError("refused: Authorization: Bearer abc.def-ghi, key app-secret-4711")
+    except RuntimeError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    assert RedactingFilter().filter(record)
+    line = logging.Formatter().format(record)
+    for secret in ("tok-123456", "ABCDEF0123", "abc.def-ghi", "app-secret-4711"):
+        assert secret not in line
+    assert "access_token=***" in line and "Bearer ***" in line

@@ -237,6 +237,11 @@ class Token:
     refresh_expires_at: datetime | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    def secret_values(self) -> tuple[str, ...]:
+        """The access and refresh token as text, to keep them out of every log line."""
+        refresh = "" if self.refresh_token is None else self.refresh_token.get_secret_value()
+        return (self.access_token.get_secret_value(), refresh)
+
     def expired(self, now: datetime, margin: timedelta = timedelta(minutes=5)) -> bool:
         return now + margin >= self.expires_at
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from listsync.channel.contract import Token
+from listsync.redact import register_secrets
 
 
 class MemoryTokenStore:
@@ -20,6 +21,7 @@ class MemoryTokenStore:
             return self._tokens.get((channel, shop_id))
 
     def save(self, channel: str, shop_id: str, token: Token) -> None:
+        register_secrets(*token.secret_values())
         with self._lock:
             self._tokens[(channel, shop_id)] = token
             self.saves += 1

@@ -41,10 +41,14 @@ EXIT_INTERRUPTED = 130
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     """listsync keeps one product catalog in step on every marketplace."""
+    from listsync.redact import RedactingFilter
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
     ctx.obj = State(workspace, verbose)
 
 
@@ -92,8 +96,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         fail(_("interrupted"), EXIT_INTERRUPTED)
     except Exception as exc:
-        if verbose:
-            raise
+        if verbose:  # the traceback goes through the logging filter: no secret in it
+            logging.getLogger("listsync").exception("details")
         fail(
             _("unexpected {kind}: {exc} (run again with --verbose for details)").format(
                 kind=type(exc).__name__, exc=exc

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from listsync.channel.contract import Token
 from listsync.ledger.base import LedgerBase, upsert
 from listsync.ledger.schema import TOKEN
+from listsync.redact import register_secrets
 
 
 class LedgerTokenStore:
@@ -26,6 +27,7 @@ class LedgerTokenStore:
         if row is None:
             return None
         refresh = row["refresh_token"]
+        register_secrets(row["access_token"], refresh or "")
         return Token(
             access_token=SecretStr(row["access_token"]),
             expires_at=row["expires_at"],
@@ -35,6 +37,7 @@ class LedgerTokenStore:
         )
 
     def save(self, channel: str, shop_id: str, token: Token) -> None:
+        register_secrets(*token.secret_values())
         row = {
             "channel": channel,
             "shop_id": shop_id,

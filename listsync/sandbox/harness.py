@@ -340,6 +340,7 @@ class SandboxServer:
         entry = {
             "method": request.method,
             "path": request.path,
+            "params": request.params(),  # as sent: tests look for what must never leak
             "status": status,
             "time": self.app.clock.now().isoformat(),
             "fault": fault,

@@ -37,6 +37,7 @@ from listsync.errors import (
 )
 from listsync.i18n import _, ngettext
 from listsync.ledger.tokens import LedgerTokenStore
+from listsync.redact import RedactingFilter
 from listsync.report.summary import render_summary
 from listsync.schedule.checks import (
     DAY,
@@ -266,6 +267,7 @@ def nightly_log(log_dir: Path | None, tz: tzinfo, options: NightlyOptions) -> It
     level, propagate = logger.level, logger.propagate
     if handler is not None:
         handler.setFormatter(_LocalTime(tz))
+        handler.addFilter(RedactingFilter())
         handler.setLevel(logging.INFO)
         logger.addHandler(handler)
         if logger.getEffectiveLevel() > logging.INFO:
