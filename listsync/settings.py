@@ -234,6 +234,12 @@ class Settings(BaseSettings):
         self.log_dir = _under(self.workspace, self.log_dir)
         self.catalog = _under(self.workspace, self.catalog) if self.catalog else None
         self.photo_dirs = [_under(self.workspace, folder) for folder in self.photo_dirs]
+        if self.ledger_path.is_dir():
+            raise ConfigError(
+                _(
+                    "{file}: ledger_path {path} is a folder; name a file, such as listsync.sqlite3"
+                ).format(file=self.workspace / CONFIG_NAME, path=self.ledger_path)
+            )
         return self
 
     @property
@@ -350,6 +356,16 @@ def _report(
     return "\n  ".join([head, *lines])
 
 
+def _toml_section(config_file: Path, name: str) -> dict[str, Any]:
+    """The keys ``[channels.<name>]`` of the file itself holds, whatever else sets them."""
+    try:
+        raw = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a missing or broken file is reported where settings load
+    section = raw.get("channels", {}).get(name, {})
+    return section if isinstance(section, dict) else {}
+
+
 def channel_settings(
     settings: Settings, name: str, model: type[ChannelSettings]
 ) -> ChannelSettings:
@@ -367,18 +383,17 @@ def channel_settings(
         )
         raise ConfigError(message.format(name=name))
     secrets, base = _secret_keys(model) & section.keys(), ("channels", name)
-    for key in sorted(secrets):
-        origin = settings._origins.get((*base, key))
-        if origin and origin.style == "toml" and _too_open(config_file):
-            message = _(
-                "{label} is a secret but other users of this computer can read {file}:"
-                " move it to {env} as {var}=…, or run: chmod 600 {file}"
-            )
-            path = (*base, key)
-            env, var = settings.env_file, _ENV.name(path)
-            raise ConfigError(
-                message.format(label=origin.label(path), file=config_file, env=env, var=var)
-            )
+    in_toml = _secret_keys(model) & _toml_section(config_file, name).keys()
+    for key in sorted(in_toml if _too_open(config_file) else ()):
+        # refused even when .env or a variable also sets it: the file still gives it away
+        message = _(
+            "{label} is a secret but other users of this computer can read {file}:"
+            " move it to {env} as {var}=…, or run: chmod 600 {file}"
+        )
+        path = (*base, key)
+        env, var = settings.env_file, _ENV.name(path)
+        label = _Origin(str(config_file), "toml").label(path)
+        raise ConfigError(message.format(label=label, file=config_file, env=env, var=var))
     try:
         validated = model.model_validate(section)
     except ValidationError as exc:

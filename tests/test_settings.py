@@ -193,6 +193,19 @@ def test_secret_in_readable_toml_refused(ws: Path) -> None:
 
 
 @posix_only
+def test_secret_in_readable_toml_refused_even_when_env_has_it_too(ws: Path) -> None:
+    write(ws / "listsync.toml", f'[channels.shopee]\npartner_id = 1\npartner_key = "{SENTINEL}"\n')
+    (ws / "listsync.toml").chmod(0o644)
+    write(ws / ".env", "LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY=another-key-0001\n", 0o600)
+    settings = load_settings(ws)
+    with pytest.raises(ConfigError) as caught:
+        channel_settings(settings, "shopee", ShopeeSettings)
+    message = str(caught.value)
+    assert "[channels.shopee] partner_key is a secret" in message and "chmod 600" in message
+    assert SENTINEL not in message and "another-key-0001" not in message
+
+
+@posix_only
 def test_sentinel_secret_never_shown(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(ws / ".env", f"LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY={SENTINEL}\n")
     write(ws / "listsync.toml", '[channels.shopee]\npartner_id = "x"\n')
@@ -403,3 +416,21 @@ def test_example_channel_sections() -> None:
         assert twice["channels"][name]["base_url"] == host
         assert not {"partner_key", "app_secret", "client_secret"} & set(once["channels"][name])
     assert twice["channels"]["lazada"]["auth_url"] == "https://auth.lazada.com/rest"
+
+
+def test_a_ledger_path_that_is_a_folder_is_a_setting_mistake(ws: Path) -> None:
+    (ws / "data").mkdir()
+    write(ws / "listsync.toml", 'ledger_path = "data"\n')
+    with pytest.raises(ConfigError, match="is a folder; name a file") as caught:
+        load_settings(ws)
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com", "partner.shopee.vn"])
+def test_a_channel_address_must_be_a_web_address(ws: Path, url: str) -> None:
+    write(ws / "listsync.toml", f'[channels.shopee]\npartner_id = 1\nbase_url = "{url}"\n')
+    write(ws / ".env", "LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY=k-0001\n", 0o600)
+    with pytest.raises(ConfigError) as caught:
+        channel_settings(load_settings(ws), "shopee", ShopeeSettings)
+    assert "base_url: must be a web address starting with https:// or http://" in str(caught.value)
+    assert caught.value.exit_code == 2

@@ -18,8 +18,9 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from listsync.catalog.model import PriceTier, Product
 from listsync.errors import (
@@ -30,6 +31,7 @@ from listsync.errors import (
     TransientError,
     UnknownOutcome,
 )
+from listsync.i18n import _
 
 if TYPE_CHECKING:
     from listsync.clock import Clock
@@ -265,6 +267,20 @@ class ChannelSettings(BaseModel):
     rate_per_second: float | None = Field(default=None, gt=0)
     max_attempts: int = Field(default=4, ge=1, le=10)
     mapping_file: Path | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _web_addresses(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every ``*_url`` is an http(s) address: nothing else is ever sent a request."""
+        if info.field_name and info.field_name.endswith("_url") and isinstance(value, str):
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(
+                    _(
+                        "must be a web address starting with https:// or http://, got {value}"
+                    ).format(value=value)
+                )
+        return value
 
 
 @dataclass
