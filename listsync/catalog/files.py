@@ -102,6 +102,10 @@ def _read(path: Path) -> Reading:
         reading.report(None, "", _unsupported(path))
         return reading
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reading.report(None, "", _too_big(size, MAX_FILE_BYTES))
+            return reading
         data = path.read_bytes()
     except FileNotFoundError:
         reading.report(None, "", _("there is no such file"))
@@ -181,25 +185,90 @@ def _csv_rows(text: str, reading: Reading) -> Iterator[tuple[int, Sequence[objec
 
 
 def _read_xlsx(data: bytes, reading: Reading) -> None:
+    """The first sheet, streamed in openpyxl's read-only mode within fixed bounds.
+
+    A workbook is a zip: a small file can unpack to gigabytes (a sheet of whitespace), or
+    claim a cell in the last column Excel has (XFD) so that every row is 16,384 cells wide.
+    The unpacked size is checked before anything is parsed, and rows are refused as soon
+    as they pass the bounds, so a hostile file costs seconds and a few megabytes.
+    """
     # Imported here: openpyxl takes a noticeable moment to load on a cheap laptop, and
     # most commands never open a workbook.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = _("cannot be read as an Excel workbook; open it in Excel and save it as .xlsx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        reading.report(None, "", unreadable)
+        return
+    if unpacked > MAX_UNPACKED_BYTES:
+        reading.report(None, "", _too_big(unpacked, MAX_UNPACKED_BYTES, unpacked=True))
+        return
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+            reading.report(None, "", unreadable)
+            return
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # the size a file claims is not trusted: rows are read
+            rows = _bounded(sheet.iter_rows(values_only=True), reading)
+            TableReader(reading, known_channels()).read(rows)
+        finally:
+            workbook.close()
+
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a catalog of 10,000 SKUs is a few megabytes
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+
+
+def _bounded(
+    rows: Iterator[tuple[object, ...]], reading: Reading
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """Rows numbered from 1, stopping with a problem at the first one out of bounds."""
+    from openpyxl.utils import get_column_letter
+
+    for number, cells in enumerate(rows, start=1):
+        if len(cells) > MAX_COLUMNS and any(cell is not None for cell in cells[MAX_COLUMNS:]):
+            last = max(i for i, cell in enumerate(cells, start=1) if cell is not None)
             reading.report(
-                None,
+                number,
                 "",
-                _("cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"),
+                _(
+                    "there is something in column {column}; a catalog uses at most {limit} "
+                    "columns (delete the columns after the last one you need)"
+                ).format(column=get_column_letter(last), limit=MAX_COLUMNS),
             )
             return
-    sheet = workbook.worksheets[0]
-    rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-    TableReader(reading, known_channels()).read(rows)
+        if number > MAX_ROWS and any(cell is not None for cell in cells):
+            reading.report(
+                number,
+                "",
+                _("a catalog has at most {limit} rows; split the file").format(limit=MAX_ROWS),
+            )
+            return
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                reading.report(number, "", _too_long(len(cell), MAX_CELL_CHARS))
+                return
+        yield number, cells[:MAX_COLUMNS]
+
+
+def _too_big(size: int, limit: int, *, unpacked: bool = False) -> str:
+    message = (
+        _("the workbook unpacks to {size} MB; a catalog workbook holds at most {limit} MB")
+        if unpacked
+        else _("the file is {size} MB; a catalog file is at most {limit} MB")
+    )
+    return message.format(size=size // (1024 * 1024), limit=limit // (1024 * 1024))
 
 
 # Checking and validating

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.catalog import bombs
 from tests.catalog.support import BASE_ROW, load, only_problem, problems
 
 HEADER = [
@@ -127,3 +128,50 @@ def test_unknown_column_in_a_workbook(tmp_path: Path) -> None:
         'unknown column "wieght"; did you mean weight_g? '
         "(to keep your own notes in a column, start its name with #)",
     )
+
+
+# -- hostile workbooks ------------------------------------------------------------------------
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_parsed(
+    tmp_path: Path,
+) -> None:
+    path = bombs.whitespace_bomb(tmp_path / "bomb.xlsx", megabytes=120)
+    assert path.stat().st_size < 1024 * 1024
+    assert only_problem(path) == (
+        None,
+        "",
+        "the workbook unpacks to 120 MB; a catalog workbook holds at most 100 MB",
+    )
+
+
+def test_a_cell_in_the_last_column_is_refused_at_its_row(tmp_path: Path) -> None:
+    path = bombs.last_column_bomb(tmp_path / "wide.xlsx", rows=2000)
+    assert only_problem(path) == (
+        2,
+        "",
+        "there is something in column XFD; a catalog uses at most 200 columns "
+        "(delete the columns after the last one you need)",
+    )
+
+
+def test_a_row_far_down_is_refused(tmp_path: Path) -> None:
+    path = bombs.workbook(tmp_path / "tall.xlsx", bombs.HEADER, bombs.product_row(100_001))
+    assert only_problem(path) == (100_001, "", "a catalog has at most 100000 rows; split the file")
+
+
+def test_an_overlong_cell_is_refused(tmp_path: Path) -> None:
+    row = bombs.product_row(2).replace("Trà sen", "x" * 40_000)
+    path = bombs.workbook(tmp_path / "long.xlsx", bombs.HEADER, row)
+    assert only_problem(path) == (2, "", "too long: 40000 characters, at most 32767")
+
+
+def test_a_workbook_within_bounds_still_loads(tmp_path: Path) -> None:
+    rows = [bombs.product_row(n) for n in range(2, 502)]
+    path = bombs.workbook(tmp_path / "ok.xlsx", bombs.HEADER, *rows)
+    assert len(load(path).products) == 500
+
+
+def test_an_oversized_file_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.truncate(51 * 1024 * 1024)
+    assert only_problem(path) == (None, "", "the file is 51 MB; a catalog file is at most 50 MB")
