@@ -168,6 +168,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     log_dir: Path = Path("logs")
     photo_dirs: list[Path] = Field(default_factory=list)
+    ledger_key: SecretStr | None = Field(default=None, repr=False)  # seals tokens in the ledger
     overlap_minutes: int = Field(default=60, ge=0)
     backfill_days: int = Field(default=30, ge=0)
     usd_vnd_rate: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
@@ -191,6 +192,13 @@ class Settings(BaseSettings):
         finally:
             _TRACE.reset(token)
         self._origins = trace
+        origin = trace.get(("ledger_key",))
+        if origin is not None and origin.style == "toml":
+            raise ConfigError(
+                _("{label} is a secret: keep it only in {env} as {var}=…").format(
+                    label=origin.label(("ledger_key",)), env=self.env_file, var=LEDGER_KEY_VAR
+                )
+            )
 
     @classmethod
     def settings_customise_sources(
@@ -455,4 +463,43 @@ def write_workspace_template(
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     with os.fdopen(os.open(env_file, flags, 0o600), "wb") as out:
         out.write(ENV_TEMPLATE.encode())
+        out.write(_key_line().encode())
     return [config_file, env_file]
+
+
+LEDGER_KEY_VAR = f"{ENV_PREFIX}LEDGER_KEY"
+
+
+def _key_line(key: str | None = None) -> str:
+    if key is None:
+        from listsync.ledger.tokens import new_key
+
+        key = new_key()
+    return (
+        "\n# Seals the shops' tokens in the ledger: without it a copy of the ledger gives no\n"
+        "# access to the shops. Keep it here; if it is lost, run listsync auth again.\n"
+        f"{LEDGER_KEY_VAR}={key}\n"
+    )
+
+
+def ensure_ledger_key(settings: Settings) -> SecretStr:
+    """The key that seals tokens; made and added to the private .env if there is none yet."""
+    if settings.ledger_key is not None:
+        return settings.ledger_key
+    from listsync.ledger.tokens import new_key
+
+    env_file, key = settings.env_file, new_key()
+    check_private_file(env_file)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(env_file, flags, 0o600), "ab") as out:
+        out.write(_key_line(key).encode())
+    settings.ledger_key = SecretStr(key)
+    return settings.ledger_key
+    env_file = settings.env_file
+    check_private_file(env_file)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+    line = _key_line()
+    with os.fdopen(os.open(env_file, flags, 0o600), "ab") as out:
+        out.write(line.encode())
+    settings.ledger_key = SecretStr(line.rsplit("=", 1)[1].strip())
+    return settings.ledger_key

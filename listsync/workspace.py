@@ -22,7 +22,7 @@ from listsync.i18n import _
 from listsync.ledger.database import Ledger
 from listsync.ledger.records import ImportSummary, Movement, MovementReason
 from listsync.ledger.tokens import LedgerTokenStore
-from listsync.settings import Settings, channel_settings, load_settings
+from listsync.settings import Settings, channel_settings, ensure_ledger_key, load_settings
 
 if TYPE_CHECKING:
     from listsync.report.model import Report
@@ -77,6 +77,13 @@ class Workspace:
     @cached_property
     def ledger(self) -> Ledger:
         return Ledger.open(self.settings.ledger_path, clock=self.clock)
+
+    @cached_property
+    def tokens(self) -> LedgerTokenStore:
+        """The shops' tokens, sealed with the key in .env (made there on first use)."""
+        store = LedgerTokenStore(self.ledger, ensure_ledger_key(self.settings))
+        store.seal_plain()
+        return store
 
     def close(self) -> None:
         if "ledger" in self.__dict__:
@@ -185,7 +192,7 @@ class Workspace:
     def channel(self, name: str, *, on_call: Any = None) -> Channel:
         plugin = self.registry.get(name)
         context = ChannelContext(
-            tokens=LedgerTokenStore(self.ledger),
+            tokens=self.tokens,
             clock=self.clock,
             workspace=self.root,
             on_call=on_call,
@@ -265,7 +272,7 @@ class Workspace:
 
     def _token_state(self, name: str, settings: ChannelSettings) -> str:
         shop_id = str(getattr(settings, "shop_id", "") or "")
-        token = LedgerTokenStore(self.ledger).load(name, shop_id) if shop_id else None
+        token = self.tokens.load(name, shop_id) if shop_id else None
         if token is None:
             return _("not authorized")
         now = self.clock.now()

@@ -354,8 +354,12 @@ def test_init_template_modes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     config, env = tmp_path / "coop" / "listsync.toml", tmp_path / "coop" / ".env"
     assert written == [config, env]
     assert stat.S_IMODE(env.stat().st_mode) == 0o600
-    assert env.read_text(encoding="utf-8") == ENV_TEMPLATE
+    text = env.read_text(encoding="utf-8")
+    assert text.startswith(ENV_TEMPLATE)
+    key = text.rsplit("LISTSYNC_LEDGER_KEY=", 1)[1].strip()
+    assert len(key) == 44  # a fresh Fernet key, one per workspace
     settings = load_settings(tmp_path / "coop")
+    assert settings.ledger_key is not None and settings.ledger_key.get_secret_value() == key
     assert settings.catalog == (tmp_path / "coop" / "catalog.yaml").resolve()
 
 
@@ -434,3 +438,17 @@ def test_a_channel_address_must_be_a_web_address(ws: Path, url: str) -> None:
         channel_settings(load_settings(ws), "shopee", ShopeeSettings)
     assert "base_url: must be a web address starting with https:// or http://" in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+def test_the_ledger_key_is_added_to_an_older_workspace_once(ws: Path) -> None:
+    from listsync.settings import ensure_ledger_key
+
+    write(ws / ".env", "LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY=k-0001\n", 0o600)
+    settings = load_settings(ws)
+    assert settings.ledger_key is None
+    key = ensure_ledger_key(settings)
+    assert ensure_ledger_key(load_settings(ws)).get_secret_value() == key.get_secret_value()
+    text = (ws / ".env").read_text(encoding="utf-8")
+    assert text.startswith("LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY=k-0001\n")
+    assert text.count("LISTSYNC_LEDGER_KEY=") == 1
+    assert stat.S_IMODE((ws / ".env").stat().st_mode) == 0o600

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +44,7 @@ from listsync.ledger.schema import (
     LedgerBusy,
     LedgerDamaged,
     LedgerError,
+    LedgerNotPrivate,
     LedgerTooNew,
 )
 from listsync.ledger.stock_store import StockStore
@@ -120,11 +121,19 @@ def _create_private(path: Path) -> None:
         ) from None
 
 
-def _tighten(path: Path) -> None:
-    """Make an existing ledger private too (a copy may have arrived readable by all)."""
+def _refuse_open(path: Path) -> None:
+    """Refuse a ledger that other users of this computer can read, as a .env is refused.
+
+    It holds the shops' orders and their (sealed) tokens; listsync makes it private, so a
+    file readable by others was copied or changed by hand, and a person should know.
+    """
     if os.name == "posix" and path.stat().st_mode & 0o077:
-        with suppress(OSError):
-            path.chmod(0o600)
+        raise LedgerNotPrivate(
+            _(
+                "the ledger {path} can be read by other users of this computer; "
+                "fix it with: chmod 600 {path}"
+            ).format(path=path)
+        )
 
 
 class Ledger(CatalogStore, StockStore, RecordStore):
@@ -156,6 +165,7 @@ class Ledger(CatalogStore, StockStore, RecordStore):
         """
         path = Path(path).expanduser().absolute()
         _create_private(path)
+        _refuse_open(path)
         engine = _connect_engine(path, busy_timeout_ms)
         ledger = cls(
             path,
@@ -176,7 +186,6 @@ class Ledger(CatalogStore, StockStore, RecordStore):
         except BaseException:
             ledger.close()
             raise
-        _tighten(path)
         return ledger
 
     def close(self) -> None:

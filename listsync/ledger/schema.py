@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from listsync.clock import utc
-from listsync.errors import ListsyncError, LockedError
+from listsync.errors import EXIT_BAD_INPUT, ListsyncError, LockedError
 
 
 class LedgerError(ListsyncError):
@@ -33,6 +33,12 @@ class LedgerError(ListsyncError):
 
 class LedgerDamaged(LedgerError):
     """The file is not SQLite, not a listsync ledger, or SQLite reports it corrupt."""
+
+
+class LedgerNotPrivate(LedgerError):
+    """Other users of this computer can read the ledger: fix its mode first."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 class LedgerTooNew(LedgerError):

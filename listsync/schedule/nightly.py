@@ -36,7 +36,6 @@ from listsync.errors import (
     LockedError,
 )
 from listsync.i18n import _, ngettext
-from listsync.ledger.tokens import LedgerTokenStore
 from listsync.redact import RedactingFilter
 from listsync.report.summary import render_summary
 from listsync.schedule.checks import (
@@ -166,7 +165,7 @@ def _checks(ws: Workspace, names: list[str], options: NightlyOptions, now: datet
     last = last_pulls(ledger.runs(limit=RUN_HISTORY), names)
     backfill = timedelta(days=ws.settings.backfill_days)
     lines = catch_up_notes(last, now, options.every, backfill, tz)
-    tokens = LedgerTokenStore(ledger)
+    tokens = ws.tokens
     for name in names:
         try:
             shop_id = str(getattr(ws.channel_settings(name), "shop_id", "") or "")

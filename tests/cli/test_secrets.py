@@ -1,9 +1,10 @@
 """No token, key or signature in what a clerk sees or sends on.
 
 Every command runs with ``-v`` (the README asks people to send that output to whoever
-helps them) against both sandboxes; the output, the nightly log and the ledger's call log
-are then searched for every secret value the test knows: the apps' keys, and every token,
-refresh token, consent code and signature the marketplaces saw on the wire.
+helps them) against both sandboxes; the output, the nightly log, the ledger's call log and
+the ledger file itself are then searched for every secret value the test knows: the apps'
+keys, and every token, refresh token, consent code and signature the marketplaces saw on
+the wire.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def test_no_command_shows_a_secret_even_with_verbose(tmp_path: Path) -> None:
         finally:
             connection.close()
         seen += [f"{path} {error}" for path, error in calls]
+        # and the ledger file itself: its tokens are sealed with the key in .env
+        seen += [p.read_bytes().decode("latin-1") for p in sw.root.glob("listsync.sqlite3*")]
 
         known = {
             str(value)

@@ -7,13 +7,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from listsync.catalog.model import Product
 from listsync.channel.contract import Money, Order, OrderLine, OrderState
 from listsync.clock import FakeClock
 from listsync.ledger.database import Ledger
+from listsync.ledger.tokens import new_key
 
 DATA = Path(__file__).parent / "data"
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+KEY = SecretStr(new_key())  # what LISTSYNC_LEDGER_KEY holds
 
 
 def make_product(sku: str, *variants: str, price: int = 120_000, **fields: Any) -> Product:
@@ -60,6 +64,7 @@ def load_fixture(path: Path, name: str = "ledger_v1.sql") -> Path:
         conn.executescript((DATA / name).read_text(encoding="utf-8"))
     finally:
         conn.close()
+    path.chmod(0o600)  # as listsync keeps a ledger: a file others can read is refused
     return path
 
 

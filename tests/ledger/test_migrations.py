@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from listsync.channel.contract import ListingState, Money, OrderState
 from listsync.ledger.database import MIGRATIONS, Ledger, LedgerTokenStore
 from listsync.ledger.migrations import Migration, migrate
-from tests.ledger.support import T0, load_fixture, open_ledger, schema
+from tests.ledger.support import KEY, T0, load_fixture, open_ledger, schema
 
 
 def _applied(path: Path) -> list[tuple[str, str]]:
@@ -62,7 +62,7 @@ def test_the_v1_fixture_upgrades_keeps_its_rows_and_matches_a_new_ledger(tmp_pat
         assert live is not None and live.checked_at is None
         offer = ledger.offer("TS-1", "shopee", "820001")
         assert offer is not None and offer.price == Money(Decimal(120000)) and offer.stock == 12
-        token = LedgerTokenStore(ledger).load("shopee", "820001")
+        token = LedgerTokenStore(ledger, KEY).load("shopee", "820001")  # written plain
         assert token is not None and token.access_token.get_secret_value() == "fixture-access"
         [run] = ledger.runs()
         assert run.channels[0].counts == {"orders_new": 1}

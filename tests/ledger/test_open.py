@@ -78,12 +78,20 @@ def test_a_path_that_cannot_hold_a_ledger_is_a_clear_error(tmp_path: Path) -> No
         Ledger.open(tmp_path)
 
 
-def test_tightens_a_readable_file(tmp_path: Path) -> None:
+def test_a_ledger_others_can_read_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     Ledger.open(path).close()
-    path.chmod(0o644)
-    Ledger.open(path).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    with pytest.raises(LedgerError) as caught:
+        Ledger.open(path)
+    assert str(caught.value) == (
+        f"the ledger {path} can be read by other users of this computer; "
+        f"fix it with: chmod 600 {path}"
+    )
+    assert caught.value.exit_code == 2
+    path.chmod(0o600)
+    Ledger.open(path).close()
 
 
 def test_a_writer_makes_another_wait_then_fail_with_a_clear_message(tmp_path: Path) -> None:
@@ -138,6 +146,7 @@ def test_a_file_that_is_not_sqlite_is_refused_with_a_pointer_to_backups(
 ) -> None:
     path = tmp_path / "ledger.db"
     path.write_bytes(content)
+    path.chmod(0o600)
     backups = tmp_path / "backups"
     backups.mkdir()
     (backups / "ledger-20260301T000000Z.db").write_bytes(b"")
@@ -155,6 +164,7 @@ def test_another_programs_database_is_refused(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE contacts (name TEXT)")
     conn.commit()
     conn.close()
+    path.chmod(0o600)
     with pytest.raises(LedgerDamaged, match=r"not listsync's.*restore the latest backup"):
         Ledger.open(path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -12,9 +13,10 @@ from pydantic import SecretStr
 
 from listsync.catalog.model import PriceTier
 from listsync.channel.contract import ListingState, Money, Offer, RemoteListing, Token, TokenStore
-from listsync.errors import InputError
+from listsync.errors import ConfigError, InputError
 from listsync.ledger.database import ApiCall, Ledger, LedgerTokenStore, ListingRecord, OfferRecord
-from tests.ledger.support import T0, make_product, open_ledger
+from listsync.ledger.tokens import new_key
+from tests.ledger.support import KEY, T0, make_product, open_ledger
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def test_offers_keep_what_the_channel_accepted(ledger: Ledger) -> None:
 
 
 def test_tokens_round_trip_without_showing_secrets(ledger: Ledger) -> None:
-    store: TokenStore = LedgerTokenStore(ledger)
+    store: TokenStore = LedgerTokenStore(ledger, KEY)
     assert store.load("shopee", "S1") is None
     token = Token(
         access_token=SecretStr("sentinel-access-9f2c"),
@@ -117,9 +119,11 @@ def test_tokens_round_trip_without_showing_secrets(ledger: Ledger) -> None:
 
 def test_a_saved_token_survives_a_new_connection(tmp_path: Path) -> None:
     with open_ledger(tmp_path) as ledger:
-        LedgerTokenStore(ledger).save("tiki", "T1", Token(SecretStr("a1"), T0, SecretStr("r1")))
+        LedgerTokenStore(ledger, KEY).save(
+            "tiki", "T1", Token(SecretStr("a1"), T0, SecretStr("r1"))
+        )
     with open_ledger(tmp_path) as reopened:
-        token = LedgerTokenStore(reopened).load("tiki", "T1")
+        token = LedgerTokenStore(reopened, KEY).load("tiki", "T1")
     assert token is not None and token.refresh_token is not None
     assert token.refresh_token.get_secret_value() == "r1"
 
@@ -152,3 +156,49 @@ def test_runs_record_channels_and_calls(ledger: Ledger) -> None:
     assert stored[0].elapsed_ms == 42 and stored[1].status is None
     assert stored[1].error == "read timeout" and stored[1].at == T0
     assert ledger.runs(limit=1)[0].id == second
+
+
+def test_tokens_are_sealed_in_the_file(tmp_path: Path) -> None:
+    secret = "sentinel-access-5e1d"
+    with open_ledger(tmp_path) as ledger:
+        token = Token(SecretStr(secret), T0, SecretStr("sentinel-refresh-5e1d"))
+        LedgerTokenStore(ledger, KEY).save("shopee", "S1", token)
+        path = ledger.path
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"sentinel" not in raw and b"fernet:" in raw
+    with sqlite3.connect(path) as connection:
+        stored = connection.execute("SELECT access_token, refresh_token FROM token").fetchone()
+    assert all(value.startswith("fernet:") for value in stored)
+
+
+def test_a_ledger_without_its_key_gives_no_access(tmp_path: Path) -> None:
+    with open_ledger(tmp_path) as ledger:
+        token = Token(SecretStr("sentinel-access"), T0, SecretStr("sentinel-refresh"))
+        LedgerTokenStore(ledger, KEY).save("lazada", "L1", token)
+        other = LedgerTokenStore(ledger, SecretStr(new_key()))
+        with pytest.raises(ConfigError) as caught:
+            other.load("lazada", "L1")
+    message = str(caught.value)
+    assert "sealed with another key" in message and "listsync auth lazada" in message
+    assert caught.value.exit_code == 2
+    with pytest.raises(ConfigError, match=r"LISTSYNC_LEDGER_KEY in \.env is not a valid key"):
+        LedgerTokenStore(ledger, SecretStr("not-a-key"))
+
+
+def test_plain_tokens_of_an_older_ledger_are_sealed(tmp_path: Path) -> None:
+    with open_ledger(tmp_path) as ledger:
+        with ledger.write() as session:
+            session.connection().exec_driver_sql(
+                "INSERT INTO token (channel, shop_id, access_token, refresh_token, expires_at, "
+                "refresh_expires_at, extra, updated_at) VALUES ('shopee', 'S1', 'plain-access', "
+                "'plain-refresh', '2026-03-01T08:00:00.000000Z', NULL, '{}', "
+                "'2026-03-01T08:00:00.000000Z')"
+            )
+        store = LedgerTokenStore(ledger, KEY)
+        assert store.seal_plain() == 1 and store.seal_plain() == 0
+        loaded = store.load("shopee", "S1")
+        path = ledger.path
+    assert loaded is not None and loaded.access_token.get_secret_value() == "plain-access"
+    with sqlite3.connect(path) as connection:
+        stored = connection.execute("SELECT access_token, refresh_token FROM token").fetchone()
+    assert all(value.startswith("fernet:") for value in stored)

@@ -26,7 +26,6 @@ from listsync.channel.contract import (
 from listsync.channel.registry import Registry
 from listsync.clock import FakeClock
 from listsync.errors import ConfigError
-from listsync.ledger.tokens import LedgerTokenStore
 from listsync.schedule.nightly import LOG_FILE, NightlyOptions, NightlyResult, run_nightly
 from listsync.settings import load_settings
 from listsync.workspace import Workspace
@@ -286,7 +285,7 @@ def token(now: datetime, **ends: timedelta | None) -> Token:
 def test_authorizations_ending_soon_are_warned(world: World) -> None:
     now = world.clock.now()
     with world.workspace() as ws:
-        tokens = LedgerTokenStore(ws.ledger)
+        tokens = ws.tokens
         tokens.save("lazada", "shop-1", token(now, refresh=timedelta(days=3)))
         tokens.save("shopee", "shop-1", token(now, refresh=timedelta(days=20)))
     result = world.nightly()
@@ -296,7 +295,7 @@ def test_authorizations_ending_soon_are_warned(world: World) -> None:
         " before then with: listsync auth lazada"
     ]
     with world.workspace() as ws:
-        tokens = LedgerTokenStore(ws.ledger)
+        tokens = ws.tokens
         tokens.save("lazada", "shop-1", token(now, refresh=-timedelta(hours=1)))
         tokens.save("shopee", "shop-1", token(now, access=timedelta(hours=30)))  # no refresh
         tokens.save("lazada", "other-shop", token(now, refresh=-timedelta(days=1)))

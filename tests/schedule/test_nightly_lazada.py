@@ -14,7 +14,6 @@ from listsync_lazada.sandbox.app import LazadaSandbox
 
 from listsync.cli import schedule as cli_schedule
 from listsync.cli.main import cli, main
-from listsync.ledger.tokens import LedgerTokenStore
 from listsync.sandbox.harness import SandboxServer
 from listsync.schedule.nightly import LOG_FILE
 from listsync.workspace import Workspace
@@ -91,7 +90,7 @@ def test_nightly_against_the_lazada_sandbox(
         assert [o.order.order_id for o in stored] == made["order_ids"]
         assert [run.command for run in ws.ledger.runs()] == ["nightly", "nightly"]
         shop_id = str(getattr(ws.channel_settings("lazada"), "shop_id", ""))
-        token = LedgerTokenStore(ws.ledger).load("lazada", shop_id)
+        token = ws.tokens.load("lazada", shop_id)
     assert token is not None
     log = (root / "logs" / LOG_FILE).read_text(encoding="utf-8")
     assert second.output.splitlines()[0] in log

@@ -16,7 +16,6 @@ import pytest
 
 from listsync.channel.contract import Channel, ListingState, OrderState
 from listsync.ledger.records import MovementReason
-from listsync.ledger.tokens import LedgerTokenStore
 from tests.sync.support import (
     MARKETS,
     PRODUCTS,
@@ -273,7 +272,7 @@ def test_a_partial_batch_failure_is_kept_per_sku(sw: SandboxWorkspace, market: M
 # -- 8. a token expiring mid-run -----------------------------------------------------------
 def test_a_token_expiring_between_pull_and_push(sw: SandboxWorkspace, market: Market) -> None:
     name = market.name
-    store = LedgerTokenStore(sw.ledger)
+    store = sw.ws.tokens
     before = store.load(name, sw.shop(name))
     assert before is not None
     engine = sw.engine()
