@@ -5,11 +5,19 @@ A shop's categories, attribute ids, logistics channels and brand ids are its own
 file records the choices once. The default shipped beside this module matches the sandbox
 and the sample catalog; ``mapping_file`` in ``[channels.shopee]`` points at your own (see
 ``config/shopee/categories.yaml`` for a commented copy).
+
+Before a listing is sent, the category's live attribute tree (``get_attribute_tree``) is
+read as its reference page documents it — ``attribute_info.input_type`` a number
+(SINGLE_DROP_DOWN 1, SINGLE_COMBO_BOX 2, FREE_TEXT_FILED 3, MULTI_DROP_DOWN 4,
+MULTI_COMBO_BOX 5), value names with their ``multi_lang`` translations — into
+:class:`AttributeSpec`; it decides between a listed value id and free text
+(:func:`listsync_shopee.mapping.resolve_attributes`), whatever the mapping file assumed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +29,12 @@ from listsync.errors import ConfigError
 from listsync.i18n import _
 
 DEFAULT_FILE = Path(__file__).with_name("categories.yaml")
+SINGLE_DROP_DOWN = 1
+SINGLE_COMBO_BOX = 2
+FREE_TEXT_FILED = 3  # sic, as get_attribute_tree's page spells it
+MULTI_DROP_DOWN = 4
+MULTI_COMBO_BOX = 5
+DROP_DOWNS = (SINGLE_DROP_DOWN, MULTI_DROP_DOWN)
 Range = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]
 
 
@@ -34,7 +48,9 @@ class AttributeRule(_Strict):
     attribute_id: int = Field(gt=0)
     name: str = Field(min_length=1)
     mandatory: bool = False
-    free_text: bool = True  # False for Shopee's DROP_DOWN attributes: only listed values
+    # False for Shopee's drop-down attributes (only listed values); before sending, the
+    # live attribute tree's input_type decides for the attributes it describes
+    free_text: bool = True
     aliases: tuple[str, ...] = ()  # other catalog attribute names meaning the same
     values: dict[str, int] = Field(default_factory=dict)  # catalog text -> Shopee value_id
     default: str | None = None
@@ -125,6 +141,86 @@ class CategoryMap(_Strict):
 
     def brand_id(self, brand: str) -> int | None:
         return next((i for name, i in self.brands.items() if _key(name) == _key(brand)), None)
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """One attribute of a category as ``get_attribute_tree`` describes it.
+
+    ``input_type`` is None when the reply did not say (then the mapping file's choice
+    stands); ``values`` maps each listed value id to its names (the name and every
+    ``multi_lang`` translation).
+    """
+
+    attribute_id: int
+    name: str
+    mandatory: bool = False
+    input_type: int | None = None
+    values: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def drop_down(self) -> bool:
+        """Only listed values are taken (SINGLE_DROP_DOWN, MULTI_DROP_DOWN)."""
+        return self.input_type in DROP_DOWNS
+
+    @property
+    def free_text(self) -> bool:
+        """Only free text is taken, with value id 0 (FREE_TEXT_FILED)."""
+        return self.input_type == FREE_TEXT_FILED
+
+    def value_id(self, text: str) -> int | None:
+        """The listed value whose name, in any language, is ``text``."""
+        wanted = _key(text)
+        return next(
+            (i for i, names in self.values.items() if any(_key(n) == wanted for n in names)),
+            None,
+        )
+
+    def choices(self) -> list[str]:
+        return [names[0] for names in self.values.values() if names]
+
+
+def attribute_tree(reply: Mapping[str, Any], category_id: int) -> dict[int, AttributeSpec]:
+    """One category's attributes from a ``get_attribute_tree`` reply, by attribute id."""
+    found: dict[int, AttributeSpec] = {}
+    for entry in reply.get("list") or []:
+        if not isinstance(entry, Mapping) or entry.get("category_id") != category_id:
+            continue
+        for row in entry.get("attribute_tree") or []:
+            if isinstance(row, Mapping) and isinstance(row.get("attribute_id"), int):
+                spec = _spec(row)
+                found[spec.attribute_id] = spec
+    return found
+
+
+def _spec(row: Mapping[str, Any]) -> AttributeSpec:
+    info = row.get("attribute_info")
+    kind = info.get("input_type") if isinstance(info, Mapping) else None
+    values: dict[int, tuple[str, ...]] = {}
+    for value in row.get("attribute_value_list") or []:
+        if isinstance(value, Mapping) and isinstance(value.get("value_id"), int):
+            values[value["value_id"]] = _names(value)
+    names = _names(row)
+    return AttributeSpec(
+        attribute_id=row["attribute_id"],
+        name=names[0] if names else str(row["attribute_id"]),
+        mandatory=row.get("mandatory") is True,
+        input_type=kind if isinstance(kind, int) and not isinstance(kind, bool) else None,
+        values=values,
+    )
+
+
+def _names(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """``name`` (or the older ``display_*`` spellings) and each ``multi_lang`` value."""
+    found = [
+        str(row[key])
+        for key in ("name", "display_attribute_name", "display_value_name")
+        if isinstance(row.get(key), str) and row[key]
+    ]
+    for translation in row.get("multi_lang") or []:
+        if isinstance(translation, Mapping) and isinstance(translation.get("value"), str):
+            found.append(translation["value"])
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)

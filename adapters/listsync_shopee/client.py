@@ -5,9 +5,10 @@ for each attempt). Errors are read from the body whatever the HTTP status — Sh
 for errors is not documented (UNCONFIRMED) and both 200 and 4xx occur — and become the
 core's typed errors through :mod:`listsync_shopee.errors`.
 
-Tokens (shopee.md §1.3): an access token lives 4 hours, a refresh token 30 days and works
-once; each refresh answers a new pair, which is saved through the token store before it is
-used. When Shopee refuses an access token we refresh once and try the call once more.
+Tokens (docs/marketplaces/shopee.md §1.3): an access token lives 4 hours, a refresh token
+30 days and works once; each refresh answers a new pair, which is saved through the token
+store before it is used. When Shopee refuses an access token we refresh once and try the
+call once more.
 When a refresh's reply is lost, the old refresh token may already be spent: we try it once
 more (it still works if Shopee never saw the first try) and otherwise stop with an
 AuthError that says to authorize again — never a loop.

@@ -1,9 +1,15 @@
 """Shopee's error codes turned into the core's typed errors, each with a sentence for people.
 
 Shopee puts the error in the body (``{"error": code, "message": text}``) whatever the HTTP
-status, and sometimes namespaces the code (``common.error_auth``); both forms are read.
+status. Its reference pages show the code both bare (``error_auth``, the Error Codes
+tables) and with its module (``common.error_auth``, ``product.error_param``,
+``order.order_list_invalid_time``, the samples and error examples): codes are classified
+by the part after the last dot, so both forms read the same.
 Throttling has no published code (UNCONFIRMED): ``error_rate_limit`` and anything naming
 a rate limit is treated as "slow down", ``error_limit`` as a daily quota that ends the run.
+The token errors of the refresh_access_token page each get their own sentence: an expired
+refresh token (``refresh_token_expired``), an authorization that ran out
+(``shop_access_expired``) and a banned shop (``shop_banned``).
 """
 
 from __future__ import annotations
@@ -56,6 +62,19 @@ class ImageMissing(RejectedError):
     """Shopee no longer knows an image id we remembered: upload the photo again."""
 
 
+class NotFound(RejectedError):
+    """Shopee does not know what the call named (``error_not_found``, ``error_item_not_found``)."""
+
+
+class Duplicate(RejectedError):
+    """Shopee refused a new item as one it already has (``error_repeated_mtsku``)."""
+
+
+def bare_code(code: str) -> str:
+    """``common.error_auth`` and ``error_auth`` alike: the part after the last dot."""
+    return code.rsplit(".", 1)[-1]
+
+
 @dataclass(frozen=True)
 class Subject:
     """What a call was about, so an error can name it the way the user knows it."""
@@ -68,7 +87,7 @@ class Subject:
 def classify(code: str, message: str, *, call: str, subject: Subject | None = None) -> ChannelError:
     """The typed error for Shopee's ``error`` / ``message`` pair."""
     about = subject or Subject()
-    bare = code.rsplit(".", 1)[-1]
+    bare = bare_code(code)
     text = message.strip()
     lowered = text.lower()
 
@@ -106,7 +125,29 @@ def classify(code: str, message: str, *, call: str, subject: Subject | None = No
         )
     if bare == "error_auth" and "access_token" in lowered:
         return auth(_("Shopee refused the access token"), TokenRejected)
-    if bare == "error_auth" and "refresh_token" in lowered:
+    if bare == "refresh_token_expired":
+        return auth(
+            _(
+                "Shopee says the saved refresh token has expired (it lives 30 days and must be"
+                " used before then): {fix}"
+            ).format(fix=REAUTHORIZE)
+        )
+    if bare == "shop_access_expired":
+        return auth(
+            _(
+                "the seller's authorization of this app for the Shopee shop has run out (the"
+                " seller chose how long it lasts when approving): the seller must {fix}"
+            ).format(fix=REAUTHORIZE)
+        )
+    if bare == "shop_banned":
+        return auth(
+            _(
+                "Shopee has banned this shop account: authorization and API calls are suspended"
+                " until Shopee restores the shop; authorizing again will not help, the seller"
+                " must contact Shopee seller support"
+            )
+        )
+    if bare == "error_shop_refresh_token" or (bare == "error_auth" and "refresh_token" in lowered):
         return auth(
             _("Shopee no longer accepts the saved refresh token: {fix}").format(fix=REAUTHORIZE)
         )
@@ -147,7 +188,12 @@ def classify(code: str, message: str, *, call: str, subject: Subject | None = No
         return ImageMissing(
             refusal(about, _("a photo is no longer on Shopee")), **_where(call, about)
         )
-    return RejectedError(refusal(about, _reason(bare, text, about)), **_where(call, about))
+    kind = {
+        "error_not_found": NotFound,
+        "error_item_not_found": NotFound,
+        "error_repeated_mtsku": Duplicate,
+    }.get(bare, RejectedError)
+    return kind(refusal(about, _reason(bare, text, about)), **_where(call, about))
 
 
 def _where(call: str, about: Subject) -> dict[str, str]:
@@ -187,8 +233,10 @@ def _reason(bare: str, text: str, about: Subject) -> str:
         ).format(category=category, message=text)
     if bare == "error_invalid_brand":
         return _("the brand is not registered on Shopee ({message})").format(message=text)
-    if bare in ("error_item_not_found", "error_not_found"):
+    if bare == "error_item_not_found":
         return _("the listing is not on Shopee any more ({message})").format(message=text)
+    if bare == "error_not_found":
+        return _("Shopee does not know what was asked for ({message})").format(message=text)
     if bare == "error_reach_shop_item_limit":
         return _("the shop has reached Shopee's limit on listings")
     if bare == "error_repeated_mtsku":

@@ -8,13 +8,26 @@ sends the engine to :meth:`Listings.find`, which adopts the item, and
 
 ``search_item`` may match SKUs loosely and lags behind new items (its index is not
 instant); the match is checked exactly against ``item_sku`` from ``get_item_base_info``.
+
+Items and models are read into :class:`RemoteItem` / :class:`RemoteModel` in the shape the
+reference pages document; their weight comes as a string (``"10.02"`` kg) and is kept as a
+Decimal (a number is read too). Before a draft is sent, its attributes are settled against
+the category's live attribute tree (value id or free text, see
+:func:`listsync_shopee.mapping.resolve_attributes`), read once per category and run like
+the live limits. Whether Shopee refuses a second item with an SKU it already lists is not
+documented (UNCONFIRMED): when a create is refused as a duplicate (``error_repeated_mtsku``,
+"A similar product has already been uploaded"), the SKU is looked up and the listing found
+is adopted; if none carries the SKU, the refusal stands (a similar product under another
+SKU is for the seller to sort out).
 """
 
 from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from listsync.catalog.model import sku_key as _key
@@ -22,11 +35,11 @@ from listsync.channel.contract import Draft, ListingState, RemoteListing
 from listsync.errors import RejectedError, UnknownOutcome
 from listsync.http import MalformedReply
 from listsync.i18n import _
-from listsync_shopee.categories import CategoryMap, Limits
+from listsync_shopee.categories import AttributeSpec, CategoryMap, Limits, attribute_tree
 from listsync_shopee.client import ShopeeClient
-from listsync_shopee.errors import CHANNEL, ImageMissing, Subject, refusal
+from listsync_shopee.errors import CHANNEL, Duplicate, ImageMissing, Subject, refusal
 from listsync_shopee.images import ImageStore
-from listsync_shopee.mapping import check_limits
+from listsync_shopee.mapping import check_limits, resolve_attributes
 
 log = logging.getLogger("listsync.shopee")
 P = "/api/v2/product/"
@@ -54,34 +67,106 @@ CONTENT = (
 SEARCH_PAGES = 10
 
 
+def weight_kg(value: Any, call: str) -> Decimal | None:
+    """A weight as Shopee sends it, ``"10.02"`` (or a number), as Decimal kg; None if absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _malformed(
+            _("Shopee sent {value!r} where a weight belongs").format(value=value), call
+        )
+    try:
+        found = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise _malformed(
+            _("Shopee sent {value!r} where a weight belongs").format(value=value), call
+        ) from None
+    if not found.is_finite() or found < 0:
+        raise _malformed(
+            _("Shopee sent {value!r} where a weight belongs").format(value=value), call
+        )
+    return found
+
+
+def _malformed(message: str, call: str) -> MalformedReply:
+    return MalformedReply(message, channel=CHANNEL, call=call)
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """An item as ``get_item_base_info`` answers it (the fields listsync reads)."""
+
+    item_id: int
+    sku: str
+    status: str
+    has_model: bool
+    create_time: int
+    weight: Decimal | None  # kg
+
+    @classmethod
+    def from_api(cls, info: Mapping[str, Any]) -> RemoteItem:
+        call = "get_item_base_info"
+        item_id = info.get("item_id")
+        if isinstance(item_id, bool) or not isinstance(item_id, int):
+            raise _malformed(_("Shopee sent an item without an item_id"), call)
+        created = info.get("create_time")
+        return cls(
+            item_id=item_id,
+            sku=str(info.get("item_sku") or ""),
+            status=str(info.get("item_status") or ""),
+            has_model=bool(info.get("has_model")),
+            create_time=created if isinstance(created, int) else 0,
+            weight=weight_kg(info.get("weight"), call),
+        )
+
+
+@dataclass(frozen=True)
+class RemoteModel:
+    """A model as ``get_model_list`` answers it (the fields listsync reads)."""
+
+    model_id: str
+    sku: str
+    weight: Decimal | None  # kg; the model's own, sent as a string
+
+    @classmethod
+    def from_api(cls, row: Mapping[str, Any]) -> RemoteModel:
+        call = "get_model_list"
+        if row.get("model_id") is None:
+            raise _malformed(_("Shopee sent a model without a model_id"), call)
+        return cls(
+            model_id=str(row["model_id"]),
+            sku=str(row.get("model_sku") or ""),
+            weight=weight_kg(row.get("weight"), call),
+        )
+
+
 class Listings:
     def __init__(self, client: ShopeeClient, images: ImageStore, mapping: CategoryMap):
         self.client = client
         self.images = images
         self.mapping = mapping
         self._limits: dict[int, Limits] = {}
+        self._trees: dict[int, dict[int, AttributeSpec]] = {}
 
     # -- reads ------------------------------------------------------------------------
     def find(self, product_sku: str) -> RemoteListing | None:
         ids = self._search(product_sku)
         if not ids:
             return None
-        infos = self.base_info(ids)
         matches = [
-            info
-            for info in infos
-            if _key(str(info.get("item_sku", ""))) == _key(product_sku)
-            and info.get("item_status") not in DELETED
+            item
+            for item in self.items(ids)
+            if _key(item.sku) == _key(product_sku) and item.status not in DELETED
         ]
         if not matches:
             return None
-        matches.sort(key=lambda info: (info.get("create_time") or 0, info["item_id"]))
+        matches.sort(key=lambda item: (item.create_time, item.item_id))
         if len(matches) > 1:
             log.warning(
                 "shopee: %d listings carry SKU %s (items %s); using the oldest",
                 len(matches),
                 product_sku,
-                ", ".join(str(info["item_id"]) for info in matches),
+                ", ".join(str(item.item_id) for item in matches),
             )
         return self._listing(product_sku, matches[0])
 
@@ -119,8 +204,10 @@ class Listings:
             found.extend(i for i in reply.get("item_list") or [] if isinstance(i, dict))
         return found
 
-    def models(self, item_id: int) -> dict[str, str]:
-        """Variant SKU -> model id of an item with variants (empty when it has none)."""
+    def items(self, ids: list[int]) -> list[RemoteItem]:
+        return [RemoteItem.from_api(info) for info in self.base_info(ids)]
+
+    def model_list(self, item_id: int) -> list[RemoteModel]:
         reply = self.client.shop(
             "get_model_list",
             "GET",
@@ -128,32 +215,29 @@ class Listings:
             params=[("item_id", item_id)],
             idempotent=True,
         )
-        return {
-            str(model["model_sku"]): str(model["model_id"])
-            for model in reply.get("model") or []
-            if model.get("model_sku")
-        }
+        return [
+            RemoteModel.from_api(row) for row in reply.get("model") or [] if isinstance(row, dict)
+        ]
+
+    def models(self, item_id: int) -> dict[str, str]:
+        """Variant SKU -> model id of an item with variants (empty when it has none)."""
+        return {model.sku: model.model_id for model in self.model_list(item_id) if model.sku}
 
     def units_of(self, item_id: int) -> dict[str, str]:
         """Seller SKU -> model id of one item ("0" for an item without variants)."""
         models = self.models(item_id)
         if models:
             return models
-        return {
-            str(info["item_sku"]): "0"
-            for info in self.base_info([item_id])
-            if info.get("item_sku") and not info.get("has_model")
-        }
+        return {item.sku: "0" for item in self.items([item_id]) if item.sku and not item.has_model}
 
-    def _listing(self, product_sku: str, info: dict[str, Any]) -> RemoteListing:
-        item_id = int(info["item_id"])
-        units = self.models(item_id) if info.get("has_model") else {product_sku: "0"}
-        state, reasons = _state(str(info.get("item_status", "")))
-        return RemoteListing(product_sku, str(item_id), state, units=units, reasons=reasons)
+    def _listing(self, product_sku: str, item: RemoteItem) -> RemoteListing:
+        units = self.models(item.item_id) if item.has_model else {product_sku: "0"}
+        state, reasons = _state(item.status)
+        return RemoteListing(product_sku, str(item.item_id), state, units=units, reasons=reasons)
 
     def review(self, listing: RemoteListing) -> RemoteListing:
-        infos = self.base_info([int(listing.remote_id)])
-        if not infos:
+        found = self.items([int(listing.remote_id)])
+        if not found:
             return RemoteListing(
                 listing.product_sku,
                 listing.remote_id,
@@ -161,7 +245,7 @@ class Listings:
                 units=listing.units,
                 reasons=(_("the listing is not on Shopee any more"),),
             )
-        state, reasons = _state(str(infos[0].get("item_status", "")))
+        state, reasons = _state(found[0].status)
         return RemoteListing(
             listing.product_sku, listing.remote_id, state, units=listing.units, reasons=reasons
         )
@@ -179,23 +263,45 @@ class Listings:
             self._limits[category_id] = Limits.from_api(reply)
         return self._limits[category_id]
 
+    def attributes(self, category_id: int) -> dict[int, AttributeSpec]:
+        """The category's live attribute tree (``get_attribute_tree``), read once per run."""
+        if category_id not in self._trees:
+            reply = self.client.shop(
+                "get_attribute_tree",
+                "GET",
+                P + "get_attribute_tree",
+                params=[("category_id_list", category_id)],
+                idempotent=True,
+            )
+            self._trees[category_id] = attribute_tree(reply, category_id)
+        return self._trees[category_id]
+
     # -- writes -----------------------------------------------------------------------
     def create(self, draft: Draft) -> RemoteListing:
         subject = self._subject(draft)
-        self._check(draft, subject)
+        item = self._check(draft, subject)
         payload = draft.payload
-        reply = self._with_images(
-            draft.payload["images"],
-            subject,
-            lambda image_ids: self.client.shop(
-                "add_item",
-                "POST",
-                P + "add_item",
-                json={**payload["item"], "image": {"image_id_list": image_ids}},
-                idempotent=False,
-                subject=subject,
-            ),
-        )
+        try:
+            reply = self._with_images(
+                draft.payload["images"],
+                subject,
+                lambda image_ids: self.client.shop(
+                    "add_item",
+                    "POST",
+                    P + "add_item",
+                    json={**item, "image": {"image_id_list": image_ids}},
+                    idempotent=False,
+                    subject=subject,
+                ),
+            )
+        except Duplicate:
+            found = self.find(draft.product_sku)
+            if found is None:
+                raise
+            log.info(
+                "shopee: SKU %s is already item %s; adopted", draft.product_sku, found.remote_id
+            )
+            return found
         item_id = reply.get("item_id")
         if not isinstance(item_id, int):
             raise UnknownOutcome(
@@ -221,9 +327,9 @@ class Listings:
 
     def update(self, listing: RemoteListing, draft: Draft) -> RemoteListing:
         subject = self._subject(draft)
-        self._check(draft, subject)
+        item = self._check(draft, subject)
         item_id = int(listing.remote_id)
-        content = {k: v for k, v in draft.payload["item"].items() if k in CONTENT}
+        content = {k: v for k, v in item.items() if k in CONTENT}
         reply = self._with_images(
             draft.payload["images"],
             subject,
@@ -308,12 +414,21 @@ class Listings:
         category = draft.payload.get("category_name") or str(item.get("category_id"))
         return Subject(sku=draft.product_sku, category=category, attributes=names)
 
-    def _check(self, draft: Draft, subject: Subject) -> None:
-        """Refuse a draft with problems, re-checked against the shop's live limits."""
+    def _check(self, draft: Draft, subject: Subject) -> dict[str, Any]:
+        """The item to send: a draft with problems is refused, its limits re-checked against
+        the shop's live ones and its attributes settled against the live attribute tree."""
         problems = list(draft.problems)
+        item = dict(draft.payload["item"])
         if not problems:
-            limits = self.limits(int(draft.payload["item"]["category_id"]))
-            problems = check_limits(draft.product_sku, dict(draft.payload), limits)
+            category_id = int(item["category_id"])
+            problems = check_limits(
+                draft.product_sku, dict(draft.payload), self.limits(category_id)
+            )
+            if item.get("attribute_list"):
+                item["attribute_list"], found = resolve_attributes(
+                    draft.product_sku, list(item["attribute_list"]), self.attributes(category_id)
+                )
+                problems.extend(found)
         if problems:
             raise RejectedError(
                 _("SKU {sku} cannot be listed on Shopee as it stands: {problems}").format(
@@ -324,6 +439,7 @@ class Listings:
                 call="add_item",
                 sku=draft.product_sku,
             )
+        return item
 
 
 def _state(status: str) -> tuple[ListingState, tuple[str, ...]]:

@@ -19,7 +19,7 @@ from typing import Any
 from listsync.catalog.model import Product, normalize_text
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
 from listsync.i18n import _
-from listsync_shopee.categories import CategoryMap, CategoryRule, Limits
+from listsync_shopee.categories import AttributeSpec, CategoryMap, CategoryRule, Limits
 
 CHANNEL = "shopee"
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -304,6 +304,56 @@ def check_limits(sku: str, payload: dict[str, Any], limits: Limits) -> list[Mapp
             )
         )
     return problems
+
+
+def resolve_attributes(
+    sku: str, attribute_list: list[dict[str, Any]], specs: dict[int, AttributeSpec]
+) -> tuple[list[dict[str, Any]], list[MappingProblem]]:
+    """The attribute list as the category's live attribute tree takes it.
+
+    The tree's ``input_type`` decides, not the mapping file: a drop-down takes only a listed
+    value, so free text is matched against the value names (in every language given) and
+    is a problem when none matches; free text only (FREE_TEXT_FILED) is sent with value id
+    0; a combo box takes a listed value when the text names one, free text otherwise. An
+    attribute the tree does not describe is sent as mapped.
+    """
+    problems: list[MappingProblem] = []
+    resolved: list[dict[str, Any]] = []
+    for row in attribute_list:
+        spec = specs.get(int(row["attribute_id"]))
+        if spec is None or spec.input_type is None:
+            resolved.append(row)
+            continue
+        values: list[dict[str, Any]] = []
+        for value in row["attribute_value_list"]:
+            value_id = int(value.get("value_id") or 0)
+            text = str(value.get("original_value_name") or "")
+            if spec.free_text:
+                chosen: int | None = 0
+                text = text or (spec.values.get(value_id) or ("",))[0]
+            elif value_id and value_id in spec.values:
+                chosen = value_id
+            else:
+                chosen = spec.value_id(text)
+                if chosen is None and not spec.drop_down:
+                    chosen = 0
+            if chosen is None:
+                problems.append(
+                    MappingProblem(
+                        sku,
+                        "attributes",
+                        _("attribute '{attribute}' takes one of: {choices} (not '{value}')").format(
+                            attribute=spec.name,
+                            choices=", ".join(spec.choices()) or "-",
+                            value=text,
+                        ),
+                    )
+                )
+                continue
+            values.append({**value, "value_id": chosen, "original_value_name": text})
+        if values:
+            resolved.append({**row, "attribute_value_list": values})
+    return resolved, problems
 
 
 def _option_images(product: Product, tiers: list[dict[str, Any]]) -> list[str]:

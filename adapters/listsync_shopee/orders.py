@@ -8,6 +8,14 @@ the window while we page shifts the rest, and one could be skipped. So when a wi
 more than one page, it is listed again and anything new is read too, until a pass finds
 nothing new (at most three passes); a window that fits one page cannot shift.
 
+Details come 50 order_sn at a time. An order_sn ``get_order_detail`` does not know is
+``error_not_found`` (its reference page's error example); whether one such among known
+ones refuses the whole call or is only left out of the reply is not documented
+(UNCONFIRMED), so both are handled alike: a refused batch is split in halves until the
+unknown order_sn stand alone, the others are read, and the unknown ones — listed, yet
+without details — end the pull with a TransientError naming them (the window is read
+again next run; nothing half-read is stored).
+
 Statuses map onto the core's states: an order that is cancelling (``IN_CANCEL``) still
 holds its stock, so it stays PAID until Shopee says CANCELLED; ``TO_RETURN`` is RETURNED.
 An unknown status is treated as PAID (it keeps stock reserved, the safe side).
@@ -27,7 +35,7 @@ from listsync.errors import TransientError
 from listsync.http import MalformedReply
 from listsync.i18n import _
 from listsync_shopee.client import ShopeeClient
-from listsync_shopee.errors import CHANNEL
+from listsync_shopee.errors import CHANNEL, NotFound
 
 log = logging.getLogger("listsync.shopee")
 WINDOW_SECONDS = 15 * 86_400
@@ -128,18 +136,7 @@ class OrderReader:
                 )
 
     def _details(self, order_sns: list[str]) -> Iterator[Order]:
-        params = [
-            ("order_sn_list", ",".join(order_sns)),
-            ("response_optional_fields", DETAIL_FIELDS),
-        ]
-        reply = self.client.shop(
-            "get_order_detail",
-            "GET",
-            "/api/v2/order/get_order_detail",
-            params=params,
-            idempotent=True,
-        )
-        details = {str(d.get("order_sn")): d for d in reply.get("order_list") or []}
+        details = self._read_details(order_sns)
         missing = [sn for sn in order_sns if sn not in details]
         if missing:
             raise TransientError(
@@ -151,6 +148,31 @@ class OrderReader:
             )
         for sn in order_sns:
             yield to_order(details[sn])
+
+    def _read_details(self, order_sns: list[str]) -> dict[str, dict[str, Any]]:
+        """Details by order_sn; an order_sn Shopee does not know is left out."""
+        params = [
+            ("order_sn_list", ",".join(order_sns)),
+            ("response_optional_fields", DETAIL_FIELDS),
+        ]
+        try:
+            reply = self.client.shop(
+                "get_order_detail",
+                "GET",
+                "/api/v2/order/get_order_detail",
+                params=params,
+                idempotent=True,
+            )
+        except NotFound:
+            if len(order_sns) == 1:
+                return {}
+            half = len(order_sns) // 2
+            return {
+                **self._read_details(order_sns[:half]),
+                **self._read_details(order_sns[half:]),
+            }
+        rows = reply.get("order_list") or []
+        return {str(d.get("order_sn")): d for d in rows if isinstance(d, dict)}
 
 
 def to_order(detail: dict[str, Any]) -> Order:

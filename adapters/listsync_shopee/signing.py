@@ -1,4 +1,4 @@
-"""Shopee v2 request signing (shopee.md §1.2), kept apart so it can be checked on its own.
+"""Shopee v2 request signing (docs/marketplaces/shopee.md §1.2), kept apart to be checked alone.
 
 The base string is a plain concatenation, no separators: ``partner_id + api_path +
 timestamp`` for public calls, followed by ``access_token + shop_id`` for shop calls. The

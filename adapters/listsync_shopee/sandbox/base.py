@@ -1,15 +1,20 @@
 """What every part of the Shopee sandbox shares: the error it raises and parameter parsing.
 
 Shopee answers one error per request, ``{"error", "message", "request_id"}``; a handler
-raises :class:`ApiError` with the code and message Shopee uses, and the gateway in
-``sandbox.py`` turns it into that body. Messages follow shopee.md §1.6; where Shopee's own
-wording is not published the sandbox uses the documented ``error_param`` form
-``"Wrong parameters, detail: …."`` and says so with :func:`wrong`.
+raises :class:`ApiError` with the bare code and the message Shopee uses, and the gateway in
+``app.py`` turns it into that body, adding the module prefix the reference pages show
+(``common.`` for the gateway's own checks, ``product.`` / ``order.`` / ``logistics.`` for
+the API's) unless the sandbox is set to plain codes. Messages follow
+docs/marketplaces/shopee.md §1.6; where Shopee's own wording is not published the sandbox
+uses the documented ``error_param`` form ``"Wrong parameters, detail: …."`` and says so
+with :func:`wrong`; a required field left out is refused as the pages' error examples show
+(:func:`missing`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -19,15 +24,27 @@ from listsync.sandbox.harness import SandboxRequest
 
 
 class ApiError(Exception):
-    def __init__(self, error: str, message: str, *, status: int | None = None):
+    """``gateway``: raised by the gateway's own checks (signature, token, throttle), which
+    the reference pages show as ``common.<code>``; otherwise the API's module prefixes it."""
+
+    def __init__(
+        self, error: str, message: str, *, status: int | None = None, gateway: bool = False
+    ):
         super().__init__(f"{error}: {message}")
         self.error = error
         self.message = message
         self.status = status
+        self.gateway = gateway
 
 
 def wrong(detail: str) -> ApiError:
     return ApiError("error_param", f"Wrong parameters, detail: {detail}.")
+
+
+def missing(field: str) -> ApiError:
+    """A required field left out, word for word as the error examples of update_price,
+    get_model_list (``ItemId``) and get_brand_list (``Offset``) show it, double space too."""
+    return ApiError("error_param", f"invalid field {field}: value must  Not Null")
 
 
 class TopLevel(dict[str, Any]):
@@ -71,14 +88,16 @@ def int_arg(request: SandboxRequest, name: str, *, required: bool = True) -> int
 
 
 def id_list(raw: str | None, name: str, *, most: int) -> list[int]:
-    """``1,2`` or ``[1,2]``: both forms are seen in the wild (shopee.md §1.1)."""
+    """``1,2``, ``[1,2]`` or ``[1 2]``: the get_item_base_info page's cURL sample sends the
+    second, its Java, PHP and Python samples the third (``%5B34001+34002%5D``), most clients
+    the first (docs/marketplaces/shopee.md §1.1); all three are read."""
     if not raw:
         raise wrong(f"{name} is required")
     text = raw.strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     try:
-        ids = [int(part) for part in text.split(",") if part.strip()]
+        ids = [int(part) for part in re.split(r"[\s,]+", text) if part]
     except ValueError:
         raise wrong(f"{name} should be a list of integers") from None
     if not 1 <= len(ids) <= most:
@@ -118,3 +137,9 @@ def objects(value: Any, name: str) -> list[dict[str, Any]]:
 def money(amount: int) -> float:
     """Shopee sends prices as JSON floats, whole numbers for VND."""
     return float(amount)
+
+
+def weight_text(kilos: str | Decimal) -> str:
+    """A weight as get_item_base_info and get_model_list send it: a string, ``"10.02"``."""
+    value = Decimal(str(kilos)).normalize()
+    return f"{value:f}"

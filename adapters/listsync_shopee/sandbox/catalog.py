@@ -4,8 +4,14 @@ The numbers are the sandbox's own, in the shape ``v2.product.get_item_limit`` an
 ``v2.product.get_category`` answer; a real shop reads its own from those calls. The tree
 is made to exercise the rules: a parent category that cannot take items, a category that
 requires an attribute (``Trà`` needs ``Hạn sử dụng``), one that requires package
-dimensions (``Gốm sứ``), one with a shorter title limit (``Trà``) and one drop-down
-attribute that refuses free text.
+dimensions (``Gốm sứ``), one with a shorter title limit (``Trà``), drop-down attributes
+that refuse free text (one of them, ``Vùng miền``, not in the default mapping file) and a
+free-text attribute that refuses a value id (``Thành phần``).
+
+``get_attribute_tree`` answers the shape its reference page documents: per category an
+``attribute_tree`` whose entries carry ``attribute_info.input_type`` as a number
+(SINGLE_DROP_DOWN 1, SINGLE_COMBO_BOX 2, FREE_TEXT_FILED 3, MULTI_DROP_DOWN 4,
+MULTI_COMBO_BOX 5) and ``multi_lang`` translations; ``get_brand_list`` pages the brands.
 """
 
 from __future__ import annotations
@@ -13,7 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from listsync_shopee.sandbox.base import ApiError, Call, id_list, int_arg
+from listsync_shopee.sandbox.base import ApiError, Call, id_list, int_arg, missing, wrong
+
+SINGLE_DROP_DOWN = 1
+SINGLE_COMBO_BOX = 2
+FREE_TEXT_FILED = 3  # sic, as the reference page spells it
+MULTI_DROP_DOWN = 4
+MULTI_COMBO_BOX = 5
+DROP_DOWNS = (SINGLE_DROP_DOWN, MULTI_DROP_DOWN)  # listed values only
+MULTIPLE = (MULTI_DROP_DOWN, MULTI_COMBO_BOX)  # more than one value allowed
+BRAND_STATUSES = (1, 2)  # 1 normal, 2 pending (get_brand_list)
+
+
+def _multi_lang(english: str) -> list[dict[str, str]]:
+    return [{"language": "en", "value": english}] if english else []
 
 
 @dataclass(frozen=True)
@@ -21,20 +40,34 @@ class Attribute:
     attribute_id: int
     name: str
     mandatory: bool = False
-    input_type: str = "COMBO_BOX"  # a listed value or free text; DROP_DOWN: listed values only
+    input_type: int = SINGLE_COMBO_BOX  # a listed value or free text
     values: dict[int, str] = field(default_factory=dict)
+    english: str = ""
+    english_values: dict[int, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
         return {
             "attribute_id": self.attribute_id,
-            "name": self.name,
-            "display_name": self.name,
             "mandatory": self.mandatory,
-            "input_type": self.input_type,
+            "name": self.name,
             "attribute_value_list": [
-                {"value_id": value_id, "name": name, "display_value_name": name}
+                {
+                    "value_id": value_id,
+                    "name": name,
+                    "value_unit": "",
+                    "multi_lang": _multi_lang(self.english_values.get(value_id, "")),
+                }
                 for value_id, name in self.values.items()
             ],
+            "attribute_info": {
+                "input_type": self.input_type,
+                "input_validation_type": 0,  # VALIDATOR_NO_VALIDATE_TYPE
+                "format_type": 1,  # FORMAT_NORMAL
+                "date_format_type": 0,
+                "attribute_unit_list": [],
+                "max_value_count": 5 if self.input_type in MULTIPLE else 1,
+            },
+            "multi_lang": _multi_lang(self.english),
         }
 
 
@@ -98,18 +131,36 @@ SHELF_LIFE = Attribute(
     "Hạn sử dụng",
     mandatory=True,
     values={1: "3 tháng", 2: "6 tháng", 3: "12 tháng", 4: "24 tháng"},
+    english="Shelf life",
 )
-ORIGIN = Attribute(100101, "Xuất xứ", values={10: "Việt Nam", 11: "Trung Quốc", 12: "Nhật Bản"})
+ORIGIN = Attribute(
+    100101,
+    "Xuất xứ",
+    values={10: "Việt Nam", 11: "Trung Quốc", 12: "Nhật Bản"},
+    english="Country of origin",
+    english_values={10: "Vietnam", 11: "China", 12: "Japan"},
+)
 TEA_KIND = Attribute(
     100102,
     "Loại trà",
-    input_type="DROP_DOWN",
+    input_type=SINGLE_DROP_DOWN,
     values={20: "Trà sen", 21: "Trà xanh", 22: "Trà ô long", 23: "Trà thảo mộc"},
+    english="Tea type",
+    english_values={20: "Lotus tea", 21: "Green tea", 22: "Oolong tea", 23: "Herbal tea"},
+)
+INGREDIENTS = Attribute(100103, "Thành phần", input_type=FREE_TEXT_FILED, english="Ingredients")
+REGION = Attribute(
+    100120,
+    "Vùng miền",
+    input_type=SINGLE_DROP_DOWN,
+    values={50: "Miền Bắc", 51: "Miền Trung", 52: "Miền Nam"},
+    english="Region",
+    english_values={50: "Northern Vietnam", 51: "Central Vietnam", 52: "Southern Vietnam"},
 )
 MATERIAL = Attribute(100110, "Chất liệu", values={30: "Gốm", 31: "Sứ", 32: "Cói", 33: "Tre"})
 STYLE = Attribute(100111, "Phong cách", values={40: "Truyền thống", 41: "Hiện đại"})
 SHELF_LIFE_OPTIONAL = Attribute(
-    SHELF_LIFE.attribute_id, SHELF_LIFE.name, values=dict(SHELF_LIFE.values)
+    SHELF_LIFE.attribute_id, SHELF_LIFE.name, values=dict(SHELF_LIFE.values), english="Shelf life"
 )
 
 DEFAULT_LIMITS = Limits()
@@ -123,7 +174,7 @@ CATEGORIES: dict[int, Category] = {
             100010,
             "Trà",
             parent_id=100001,
-            attributes=(SHELF_LIFE, ORIGIN, TEA_KIND),
+            attributes=(SHELF_LIFE, ORIGIN, TEA_KIND, INGREDIENTS),
             limits=Limits(name=(10, 100)),
             brand_mandatory=True,
         ),
@@ -138,7 +189,7 @@ CATEGORIES: dict[int, Category] = {
             100012,
             "Đặc sản vùng miền",
             parent_id=100001,
-            attributes=(SHELF_LIFE_OPTIONAL, ORIGIN),
+            attributes=(SHELF_LIFE_OPTIONAL, ORIGIN, REGION),
         ),
         Category(
             100020,
@@ -198,14 +249,60 @@ def get_category(call: Call) -> dict[str, Any]:
 
 
 def get_attribute_tree(call: Call) -> dict[str, Any]:
-    ids = id_list(call.request.arg("category_id_list"), "category_id_list", most=20)
-    if any(i not in CATEGORIES for i in ids):
-        raise ApiError("error_param", "Invalid category.")
+    """``category_id_list`` (max 20) as the parameter table names it; the page's request
+    samples send ``category_ids=1234,5678``, so that spelling is read too."""
+    raw = call.request.arg("category_id_list") or call.request.arg("category_ids")
+    if not raw:
+        raise missing("CategoryIdList")
+    ids = id_list(raw, "category_id_list", most=20)
+    for category_id in ids:
+        if category_id not in CATEGORIES:
+            raise ApiError("error_invalid_category", f"Invalid category ID {category_id}")
     return {
         "list": [
-            {"category_id": i, "attribute_tree": [a.describe() for a in CATEGORIES[i].attributes]}
+            {"attribute_tree": [a.describe() for a in CATEGORIES[i].attributes], "category_id": i}
             for i in ids
         ]
+    }
+
+
+def get_brand_list(call: Call) -> dict[str, Any]:
+    """offset, page_size (at most 100), category_id and status (1 normal, 2 pending) are all
+    required; the reply pages with ``has_next_page`` / ``next_offset``. ``input_type`` is the
+    value the page's sample shows; its other values are not documented (UNCONFIRMED)."""
+    request = call.request
+    offset = int_arg(request, "offset", required=False)
+    if offset is None:
+        raise missing("Offset")
+    page_size = int_arg(request, "page_size", required=False)
+    if page_size is None:
+        raise missing("PageSize")
+    category_id = int_arg(request, "category_id", required=False)
+    if category_id is None:
+        raise missing("CategoryId")
+    status = int_arg(request, "status", required=False)
+    if status is None:
+        raise ApiError("error_param", "status is required.")
+    if status not in BRAND_STATUSES:
+        raise wrong("status should be 1 (normal) or 2 (pending)")
+    if not 1 <= page_size <= 100 or offset < 0:
+        raise wrong("page_size should be between 1 and 100 and offset at least 0")
+    category = CATEGORIES.get(category_id)
+    if category is None or not category.leaf:
+        raise ApiError("error_param", "Invalid category.")
+    brands = [
+        {"brand_id": brand_id, "original_brand_name": name, "display_brand_name": name}
+        for brand_id, name in BRANDS.items()
+        if brand_id != NO_BRAND and status == 1
+    ]
+    page = brands[offset : offset + page_size]
+    more = offset + page_size < len(brands)
+    return {
+        "brand_list": page,
+        "has_next_page": more,
+        "next_offset": offset + page_size if more else 0,
+        "is_mandatory": category.brand_mandatory,
+        "input_type": "TEXT_FILED",
     }
 
 

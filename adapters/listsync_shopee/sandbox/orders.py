@@ -4,7 +4,16 @@
 opaque cursor that is, underneath, an offset. Shopee does not say how its cursor behaves
 while orders change (UNCONFIRMED); an offset is the harsh choice: an order that changes
 and leaves the window shifts the rest of the list, so a client that does not re-check can
-skip an order. The adapter's client is tested against exactly that.
+skip an order. The adapter's client is tested against exactly that. The first page's
+cursor may be empty or, as the get_order_list page's request samples send it, ``""``.
+
+``get_order_detail`` answers an order_sn it does not know with ``error_not_found``
+("Wrong parameters, detail: the order is not found.", the page's error example). Whether
+one unknown order_sn among known ones refuses the whole call or is just left out is not
+documented (UNCONFIRMED): setting ``order_detail_unknown`` ``"error"`` (default) or
+``"skip"``. The optional fields the page lists (``recipient_address``, ``package_list``,
+``shipping_carrier``, ``actual_shipping_fee``, ``note``, …) come only when asked for in
+``response_optional_fields``.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import base64
 import hashlib
 import json
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from random import Random
@@ -56,10 +66,25 @@ OPTIONAL_FIELDS = (
     "pay_time",
     "total_amount",
     "estimated_shipping_fee",
+    "actual_shipping_fee",
+    "actual_shipping_fee_confirmed",
+    "recipient_address",
+    "note",
+    "note_update_time",
+    "package_list",
+    "shipping_carrier",
     "payment_method",
     "cancel_by",
     "cancel_reason",
+    "buyer_cancel_reason",
+    "goods_to_declare",
+    "split_up",
+    "pickup_done_time",
 )
+CARRIER = "Giao Hàng Nhanh"
+CARRIER_ID = 50011
+NOT_FOUND = ApiError("error_not_found", "Wrong parameters, detail: the order is not found.")
+SHIPPED = ("SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN")
 INVALID_TIME = ApiError(
     "order.order_list_invalid_time",
     "Start time must be earlier than end time and diff in 15days.",
@@ -87,10 +112,19 @@ class Order:
 
 
 class OrderStore:
-    def __init__(self, clock: SandboxClock, rng: Random, products: ProductStore) -> None:
+    def __init__(
+        self,
+        clock: SandboxClock,
+        rng: Random,
+        products: ProductStore,
+        unknown: Callable[[], str] = lambda: "error",
+    ) -> None:
+        """``unknown``: what get_order_detail does with unknown order_sn among known ones,
+        "error" or "skip" (a setting that may change)."""
         self.clock = clock
         self.rng = rng
         self.products = products
+        self._unknown = unknown
         self.orders: dict[str, Order] = {}
         self._next_line = 1
 
@@ -248,11 +282,10 @@ class OrderStore:
         optional = {
             name.strip() for name in (call.request.arg("response_optional_fields") or "").split(",")
         }
-        return {
-            "order_list": [
-                self._detail(self.orders[sn], optional) for sn in wanted if sn in self.orders
-            ]
-        }
+        known = [sn for sn in wanted if sn in self.orders]
+        if not known or (len(known) < len(wanted) and self._unknown() == "error"):
+            raise NOT_FOUND
+        return {"order_list": [self._detail(self.orders[sn], optional) for sn in known]}
 
     def _detail(self, order: Order, optional: set[str]) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -277,9 +310,51 @@ class OrderStore:
             "payment_method": "Online Payment",
             "cancel_by": order.cancel_by,
             "cancel_reason": "",
+            "buyer_cancel_reason": "",
+            "actual_shipping_fee": money(0) if order.status in SHIPPED else None,
+            "actual_shipping_fee_confirmed": order.status in SHIPPED,
+            "recipient_address": {
+                "name": "N******n",
+                "phone": "******89",
+                "town": "",
+                "district": "Quận Tây Hồ",
+                "city": "Hà Nội",
+                "state": "Hà Nội",
+                "region": "VN",
+                "zipcode": "",
+                "full_address": "******, Phường Quảng An, Quận Tây Hồ, Hà Nội",
+            },
+            "note": "",
+            "note_update_time": 0,
+            "package_list": [self._package(order)],
+            "shipping_carrier": CARRIER,
+            "goods_to_declare": False,
+            "split_up": False,
+            "pickup_done_time": order.update_time if order.status in SHIPPED else 0,
         }
         found.update({name: extra[name] for name in OPTIONAL_FIELDS if name in optional})
         return found
+
+    def _package(self, order: Order) -> dict[str, Any]:
+        shipped = order.status in SHIPPED
+        return {
+            "package_number": f"OFG{order.order_sn}",
+            "logistics_status": "LOGISTICS_DELIVERY_DONE" if shipped else "LOGISTICS_NOT_START",
+            "shipping_carrier": CARRIER,
+            "logistics_channel_id": CARRIER_ID,
+            "parcel_chargeable_weight_gram": 0,
+            "item_list": [
+                {
+                    "item_id": line.item_id,
+                    "model_id": line.model_id,
+                    "model_quantity": line.quantity,
+                    "order_item_id": line.order_item_id,
+                    "promotion_group_id": 0,
+                    "product_location_id": "VNZ",
+                }
+                for line in order.lines
+            ],
+        }
 
     def _line(self, line: Line) -> dict[str, Any]:
         item = self.products.items[line.item_id]
@@ -324,7 +399,7 @@ def _cursor(offset: int, query: str) -> str:
 
 
 def _read_cursor(cursor: str, query: str) -> int:
-    if not cursor:
+    if cursor in ("", '""'):  # the page's request samples send cursor="" (%22%22)
         return 0
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))

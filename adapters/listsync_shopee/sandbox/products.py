@@ -5,11 +5,21 @@ Stock follows Shopee's ``stock_info_v2``: ``stock`` is the seller stock that
 stock below reserved. Orders (``sandbox_orders.py``) reserve, release and ship through
 :meth:`ProductStore.unit`.
 
+As the reference pages document them: ``add_item`` takes ``seller_stock`` as optional
+(an item without it starts at stock 0) and answers the attributes under ``attributes``;
+``get_item_base_info`` and ``get_model_list`` send weights as strings (``"10.02"``), models
+with their own ``weight``, ``dimension`` and ``pre_order``, and attributes with
+``original_attribute_name``, ``is_mandatory`` and ``original_value_name``;
+``get_item_list`` requires ``offset``, refuses a ``update_time_from`` later than
+``update_time_to`` with ``error_update_time_range`` and tags items with ``tag.kit``; a call
+without ``item_id`` is refused ``invalid field ItemId: value must  Not Null``.
+
 Choices where Shopee's behaviour is not published (UNCONFIRMED, see the adapter docs):
 ``search_item`` matches ``item_sku`` case-insensitively as a substring (the worst case for
 a client, which must then compare SKUs exactly); ``update_item`` refuses
 ``original_price`` / ``seller_stock`` (those go through update_price / update_stock);
-duplicate item SKUs are accepted, as Shopee accepts them.
+a second item with an SKU already listed is accepted (setting ``duplicate_item_sku``
+``"accept"``) or refused ``error_repeated_mtsku`` (``"refuse"``).
 """
 
 from __future__ import annotations
@@ -28,17 +38,20 @@ from listsync_shopee.sandbox.base import (
     id_list,
     int_arg,
     integer,
+    missing,
     money,
     objects,
+    weight_text,
     wrong,
 )
-from listsync_shopee.sandbox.catalog import CATEGORIES, Limits
+from listsync_shopee.sandbox.catalog import CATEGORIES, Category, Limits
 
 MAX_FILES = 9
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_MAGIC = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 DELETED = ("SELLER_DELETE", "SHOPEE_DELETE")
 MAX_BATCH = 50
+DUPLICATE = ("error_repeated_mtsku", "A similar product has already been uploaded")
 
 
 @dataclass
@@ -49,6 +62,7 @@ class Model:
     price: int
     stock: int
     reserved: int = 0
+    weight: str | None = None  # kg; None: the item's
 
 
 @dataclass
@@ -94,9 +108,15 @@ def price_info(amount: int) -> list[dict[str, Any]]:
 
 
 class ProductStore:
-    def __init__(self, search_lag: Callable[[], timedelta]) -> None:
-        """``search_lag``: how long a new item stays out of search (a setting that may change)."""
+    def __init__(
+        self,
+        search_lag: Callable[[], timedelta],
+        duplicates: Callable[[], str] = lambda: "accept",
+    ) -> None:
+        """``search_lag``: how long a new item stays out of search; ``duplicates``: "accept"
+        or "refuse" a second item with a listed SKU (settings that may change)."""
         self._search_lag = search_lag
+        self._duplicates = duplicates
         self.images: dict[str, dict[str, Any]] = {}
         self.items: dict[int, Item] = {}
         self._next_item = 800_000_001
@@ -139,6 +159,8 @@ class ProductStore:
         ]
 
     def _item(self, item_id: Any) -> Item:
+        if item_id is None:
+            raise missing("ItemId")
         item = self.items.get(item_id) if isinstance(item_id, int) else None
         if item is None or item.status in DELETED:
             raise ApiError("error_item_not_found", "Product not found")
@@ -185,9 +207,6 @@ class ProductStore:
         for name in ("image", "logistic_info"):
             if name not in data:
                 raise wrong(f"{name} is required")
-        stock_field = "seller_stock" if "seller_stock" in data else "normal_stock"
-        if stock_field not in data:
-            raise wrong("seller_stock is required")
         where = rules.category(data["category_id"])
         limits = where.limits
         fields: dict[str, Any] = {
@@ -205,19 +224,27 @@ class ProductStore:
             **rules.simple_fields(data),
         }
         price = rules.price(data["original_price"], limits)
-        raw_stock = data[stock_field]
-        if stock_field == "normal_stock":
-            raw_stock = [{"stock": integer(raw_stock, "normal_stock")}]
-        stock = rules.stock(raw_stock, limits)
+        if "seller_stock" in data:  # optional on the add_item page; stock inside is required
+            stock = rules.stock(data["seller_stock"], limits)
+        elif "normal_stock" in data:  # the older field, still in the page's request samples
+            stock = rules.stock([{"stock": integer(data["normal_stock"], "normal_stock")}], limits)
+        else:
+            stock = 0
         if len(self.live()) >= limits.item_count:
             raise ApiError("error_reach_shop_item_limit", "The shop has reached its item limit.")
+        sku = fields.get("item_sku")
+        if sku and self._duplicates() == "refuse" and any(i.sku == sku for i in self.live()):
+            raise ApiError(*DUPLICATE)
         item = Item(self._next_item, fields, price, stock, call.now, call.ts)
         self._next_item += 1
         self.items[item.item_id] = item
+        reply = self._base_info(item)
+        reply["attributes"] = reply.pop("attribute_list")  # as the add_item page answers
         return {
-            **self._base_info(item),
+            **reply,
             "price_info": {"original_price": money(price), "current_price": money(price)},
             "images": self._images(item),
+            "seller_stock": [{"location_id": "VNZ", "stock": stock}],
         }
 
     def update_item(self, call: Call) -> dict[str, Any]:
@@ -275,6 +302,8 @@ class ProductStore:
             model = Model(
                 self._next_model, row.get("model_sku", ""), row["tier_index"], price, stock
             )
+            if "weight" in row:
+                model.weight = rules.weight(row["weight"])
             self._next_model += 1
             item.models.append(model)
         item.update_time = call.ts
@@ -345,9 +374,12 @@ class ProductStore:
     # -- reads ----------------------------------------------------------------------
     def get_item_list(self, call: Call) -> dict[str, Any]:
         request = call.request
-        offset = int_arg(request, "offset", required=False) or 0
-        page_size = int_arg(request, "page_size")
-        assert page_size is not None
+        offset = int_arg(request, "offset", required=False)
+        if offset is None:
+            raise missing("Offset")
+        page_size = int_arg(request, "page_size", required=False)
+        if page_size is None:
+            raise missing("PageSize")
         if not 1 <= page_size <= 100 or offset < 0:
             raise wrong("page_size should be between 1 and 100 and offset at least 0")
         statuses = request.query.get("item_status") or []
@@ -357,6 +389,10 @@ class ProductStore:
             raise wrong(f"item_status should be among {', '.join(rules.ITEM_STATUSES)}")
         since = int_arg(request, "update_time_from", required=False)
         until = int_arg(request, "update_time_to", required=False)
+        if since is not None and until is not None and since > until:
+            raise ApiError(
+                "error_update_time_range", "Update_time_to should be later than update_time_from."
+            )
         chosen = [
             item
             for item in self.items.values()
@@ -368,7 +404,12 @@ class ProductStore:
         more = offset + page_size < len(chosen)
         return {
             "item": [
-                {"item_id": i.item_id, "item_status": i.status, "update_time": i.update_time}
+                {
+                    "item_id": i.item_id,
+                    "item_status": i.status,
+                    "update_time": i.update_time,
+                    "tag": {"kit": False},
+                }
                 for i in page
             ],
             "total_count": len(chosen),
@@ -411,10 +452,10 @@ class ProductStore:
         return {"item_list": [self._full_info(item) for item in found]}
 
     def get_model_list(self, call: Call) -> dict[str, Any]:
-        item = self._item(int_arg(call.request, "item_id"))
+        item = self._item(int_arg(call.request, "item_id", required=False))
         return {
             "tier_variation": item.tier_variation,
-            "model": [self._model_info(model) for model in item.models],
+            "model": [self._model_listed(item, model) for model in item.models],
         }
 
     # -- shapes ---------------------------------------------------------------------
@@ -447,6 +488,10 @@ class ProductStore:
     def _full_info(self, item: Item) -> dict[str, Any]:
         info = {
             **self._base_info(item),
+            "weight": weight_text(item.fields["weight"]),
+            "attribute_list": described_attributes(
+                item.fields["attribute_list"], CATEGORIES[item.fields["category_id"]]
+            ),
             "image": self._images(item),
             "has_model": bool(item.models),
             "pre_order": {"is_pre_order": False, "days_to_ship": 2},
@@ -469,3 +514,42 @@ class ProductStore:
             "price_info": price_info(model.price),
             "stock_info_v2": stock_info(model.stock, model.reserved),
         }
+
+    def _model_listed(self, item: Item, model: Model) -> dict[str, Any]:
+        """A model as get_model_list answers: its weight a string, with dimension and
+        pre_order (the item's unless the model was given its own weight)."""
+        return {
+            **self._model_info(model),
+            "weight": weight_text(model.weight or item.fields["weight"]),
+            "dimension": item.fields["dimension"],
+            "pre_order": {"is_pre_order": False, "days_to_ship": 2},
+        }
+
+
+def described_attributes(rows: list[dict[str, Any]], where: Category) -> list[dict[str, Any]]:
+    """Attributes as get_item_base_info answers them: named, marked mandatory or not, and
+    each listed value with its name."""
+    known = {attribute.attribute_id: attribute for attribute in where.attributes}
+    described = []
+    for row in rows:
+        attribute = known.get(row["attribute_id"])
+        values = []
+        for entry in row["attribute_value_list"]:
+            value_id = entry.get("value_id", 0)
+            name = attribute.values.get(value_id) if attribute and value_id else None
+            values.append(
+                {
+                    "value_id": value_id,
+                    "original_value_name": name or entry.get("original_value_name", ""),
+                    "value_unit": entry.get("value_unit", ""),
+                }
+            )
+        described.append(
+            {
+                "attribute_id": row["attribute_id"],
+                "original_attribute_name": attribute.name if attribute else "",
+                "is_mandatory": attribute.mandatory if attribute else False,
+                "attribute_value_list": values,
+            }
+        )
+    return described

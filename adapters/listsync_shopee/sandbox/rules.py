@@ -10,7 +10,16 @@ import re
 from typing import Any
 
 from listsync_shopee.sandbox.base import ApiError, integer, number, objects, text, wrong
-from listsync_shopee.sandbox.catalog import BRANDS, CATEGORIES, LOGISTICS, Category, Limits
+from listsync_shopee.sandbox.catalog import (
+    BRANDS,
+    CATEGORIES,
+    DROP_DOWNS,
+    FREE_TEXT_FILED,
+    LOGISTICS,
+    MULTIPLE,
+    Category,
+    Limits,
+)
 
 ITEM_STATUSES = ("NORMAL", "BANNED", "UNLIST", "REVIEWING", "SELLER_DELETE", "SHOPEE_DELETE")
 CONDITIONS = ("NEW", "USED")
@@ -152,11 +161,15 @@ def attributes(value: Any, where: Category) -> list[dict[str, Any]]:
         values = objects(row.get("attribute_value_list"), "attribute_value_list")
         if not values:
             raise wrong(f"attribute_value_list of attribute_id {attribute_id} is empty")
+        if len(values) > 1 and attribute.input_type not in MULTIPLE:
+            raise wrong(f"attribute_id {attribute_id} takes one value")
         for entry in values:
             value_id = integer(entry.get("value_id", 0), "value_id")
             free = entry.get("original_value_name")
+            if attribute.input_type == FREE_TEXT_FILED and value_id != 0:
+                raise wrong(f"attribute_id {attribute_id} takes free text with value_id 0")
             if value_id == 0:
-                if attribute.input_type == "DROP_DOWN" or not isinstance(free, str) or not free:
+                if attribute.input_type in DROP_DOWNS or not isinstance(free, str) or not free:
                     raise wrong(f"attribute_id {attribute_id} needs a value_id from its list")
             elif value_id not in attribute.values:
                 raise wrong(f"value_id {value_id} is invalid for attribute_id {attribute_id}")

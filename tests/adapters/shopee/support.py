@@ -37,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "rate_per_second": 1000.0,
     "search_lag_seconds": 0.0,
     "daily_quota": None,
+    "timestamp_tolerance": 300,
+    "future_timestamps": "refuse",
+    "error_code_style": "namespaced",
+    "throttle_code": "error_rate_limit",
+    "duplicate_item_sku": "accept",
+    "order_detail_unknown": "error",
 }
 
 

@@ -141,7 +141,7 @@ def test_token_refused_even_after_refresh(shop: Rig) -> None:
 
 
 def test_lost_refresh_reply_stops_without_a_loop(shop: Rig) -> None:
-    """RELIABILITY #11: the old refresh token is spent on the server; say so, once."""
+    """docs/reliability.md #11: the old refresh token is spent on the server; say so, once."""
     old = shop.token()
     shop.app.clock.advance(4 * 3600 + 600)
     shop.server.add_fault(action="drop_after", method="POST", path=REFRESH)
@@ -166,9 +166,14 @@ def test_refresh_lost_before_shopee_saw_it_is_retried(shop: Rig) -> None:
 
 
 def test_expired_refresh_token(shop: Rig) -> None:
+    """Shopee answers refresh_token_expired (refresh_access_token's page): its own sentence."""
     shop.app.clock.advance(31 * DAY)
-    with pytest.raises(AuthError, match="refresh token: run `listsync auth shopee` again"):
+    with pytest.raises(AuthError) as caught:
         shop.channel.find_listing("NOPE")
+    assert caught.value.detail == (
+        "Shopee says the saved refresh token has expired (it lives 30 days and must be used"
+        " before then): run `listsync auth shopee` again"
+    )
     assert len(shop.server.calls("POST", REFRESH)) == 1
 
 
@@ -203,7 +208,7 @@ def test_threads_share_one_refresh(shop: Rig) -> None:
 
 
 def test_clock_skew_is_named_and_not_retried(shop: Rig) -> None:
-    """RELIABILITY #21: a computer clock 6 minutes fast."""
+    """docs/reliability.md #21: a computer clock 6 minutes fast."""
     shop.channel.client.wall_clock = lambda: time.time() + 6 * 60
     with pytest.raises(ClockSkew) as caught:
         shop.channel.find_listing("NOPE")

@@ -66,7 +66,7 @@ def test_find_matches_the_sku_exactly(shop: Rig) -> None:
 
 
 def test_lost_create_under_a_lagging_search_index(shop: Rig) -> None:
-    """RELIABILITY #2: the SKU is invisible for 10 minutes; nothing is created twice."""
+    """docs/reliability.md #2: the SKU is invisible for 10 minutes; nothing is created twice."""
     shop.app.configure(search_lag_seconds=600)
     draft = shop.channel.map_product(tea())
     shop.server.add_fault(action="drop_after", method="POST", path=ADD, nth=1)
@@ -272,7 +272,7 @@ def test_offers_are_absolute_and_per_item(shop: Rig) -> None:
 
 
 def test_partial_failure_list(shop: Rig) -> None:
-    """RELIABILITY #12: one refused model fails alone, with Shopee's reason."""
+    """docs/reliability.md #12: one refused model fails alone, with Shopee's reason."""
     listing = publish(shop, tea_with_variants(count=3))
     updates = [
         OfferUpdate(listing, Offer("LT-1", 3)),
@@ -327,7 +327,7 @@ def test_offers_for_a_listing_known_only_by_id(shop: Rig) -> None:
 
 
 def test_rate_limit_reply_with_http_200_is_retried(shop: Rig) -> None:
-    """RELIABILITY #5: error_rate_limit is throttling, not success or a refusal."""
+    """docs/reliability.md #5: error_rate_limit is throttling, not success or a refusal."""
     listing = publish(shop, tea())
     body = {"error": "error_rate_limit", "message": "Too many requests.", "request_id": "x"}
     shop.server.add_fault(
@@ -348,7 +348,7 @@ def test_a_throttled_create_is_retried_once_turned_away(shop: Rig) -> None:
 
 
 def test_http_429_with_retry_after_is_honoured(shop: Rig) -> None:
-    """RELIABILITY #4."""
+    """docs/reliability.md #4."""
     listing = publish(shop, tea())
     shop.server.add_fault(
         action="status",
@@ -371,7 +371,7 @@ def test_the_sandbox_throttle_is_survived(shop: Rig) -> None:
 def test_paced_client_stays_under_the_default_throttle(
     module_server: SandboxServer, tmp_path: Path
 ) -> None:
-    """RELIABILITY #36: on a real clock, 10 calls/s against 10 calls/s is never refused."""
+    """docs/reliability.md #36: on a real clock, 10 calls/s against 10 calls/s is never refused."""
     app = fresh(module_server)
     app.configure(rate_per_second=10)
     with rig(module_server, tmp_path, clock=SystemClock(), rate_per_second=10) as shop:
@@ -381,7 +381,7 @@ def test_paced_client_stays_under_the_default_throttle(
 
 
 def test_daily_quota_stops_the_channel(shop: Rig) -> None:
-    """RELIABILITY #6: no further calls once Shopee says the day's quota is used."""
+    """docs/reliability.md #6: no further calls once Shopee says the day's quota is used."""
     listing = publish(shop, tea_with_variants(count=2))
     shop.app.configure(daily_quota=1)
     assert shop.channel.set_offers([OfferUpdate(listing, Offer("LT-1", 2))])[0].ok  # the one call
@@ -393,7 +393,7 @@ def test_daily_quota_stops_the_channel(shop: Rig) -> None:
 
 
 def test_server_errors_on_a_stock_set_are_retried(shop: Rig) -> None:
-    """RELIABILITY #3 / #7: absolute sets are safe to repeat."""
+    """docs/reliability.md #3 / #7: absolute sets are safe to repeat."""
     listing = publish(shop, tea())
     stock = "/api/v2/product/update_stock"
     before = len(shop.server.calls("POST", stock))

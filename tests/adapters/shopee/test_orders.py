@@ -42,7 +42,7 @@ def now(shop: Rig) -> datetime:
 
 
 def test_backfill_of_forty_days_in_windows(shop: Rig) -> None:
-    """RELIABILITY #19: a 40-day gap is read in windows of at most 15 days."""
+    """docs/reliability.md #19: a 40-day gap is read in windows of at most 15 days."""
     made = shop.orders(count=60, days=40)
     start = len(shop.records)
     found = list(shop.channel.iter_orders(now(shop) - 40 * DAY - timedelta(hours=1), now(shop)))
@@ -93,7 +93,8 @@ def _change_during_paging(shop: Rig, count: int) -> None:
 
 
 def test_paging_while_orders_change(shop: Rig) -> None:
-    """RELIABILITY #15: orders leaving the window mid-paging shift the list; none is lost."""
+    """docs/reliability.md #15: orders leaving the window while paging shift the list; none is
+    lost."""
     made = shop.orders(count=250, days=10)
     until = now(shop) - timedelta(minutes=1)
     _change_during_paging(shop, 5)

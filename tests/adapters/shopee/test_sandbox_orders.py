@@ -64,13 +64,13 @@ def test_order_window_must_run_forward(raw: Raw) -> None:
 
 def test_order_list_needs_time_range_field(raw: Raw) -> None:
     reply = raw.call("GET", LIST, query=window(raw, time_range_field="pay_time"))
-    assert reply["error"] == "error_param" and "time_range_field" in reply["message"]
+    assert reply["error"] == "order.error_param" and "time_range_field" in reply["message"]
 
 
 @pytest.mark.parametrize("size", [0, 101])
 def test_order_page_size_one_to_hundred(raw: Raw, size: int) -> None:
     reply = raw.call("GET", LIST, query=window(raw, page_size=size))
-    assert reply["error"] == "error_param" and "page_size" in reply["message"]
+    assert reply["error"] == "order.error_param" and "page_size" in reply["message"]
 
 
 def test_order_cursor_pages_newest_first(raw: Raw) -> None:
@@ -96,9 +96,9 @@ def test_order_cursor_of_another_query_is_refused(raw: Raw) -> None:
     raw.app.create_orders({"count": 3, "days": 1})
     cursor = raw.call("GET", LIST, query=window(raw, page_size=1))["response"]["next_cursor"]
     reply = raw.call("GET", LIST, query=window(raw, 2, page_size=1, cursor=cursor))
-    assert reply["error"] == "error_param" and "cursor" in reply["message"]
+    assert reply["error"] == "order.error_param" and "cursor" in reply["message"]
     reply = raw.call("GET", LIST, query=window(raw, page_size=1, cursor="bm9wZQ"))
-    assert reply["error"] == "error_param"
+    assert reply["error"] == "order.error_param"
 
 
 def test_order_list_optional_status(raw: Raw) -> None:
@@ -116,7 +116,7 @@ def test_order_list_optional_status(raw: Raw) -> None:
 def test_order_detail_one_to_fifty(raw: Raw, count: int) -> None:
     query = {"order_sn_list": ",".join(f"SN{n}" for n in range(count))}
     reply = raw.call("GET", DETAIL, query=query)
-    assert reply["error"] == "error_param" and "1 to 50" in reply["message"]
+    assert reply["error"] == "order.error_param" and "1 to 50" in reply["message"]
 
 
 def test_order_detail_fields_are_opt_in(raw: Raw) -> None:
@@ -254,12 +254,17 @@ def test_old_access_token_works_five_more_minutes(raw: Raw) -> None:
     assert raw.call("GET", "/api/v2/product/get_item_list", query=query)["error"] == ""
     raw.app.clock.advance(301)
     reply = raw.call("GET", "/api/v2/product/get_item_list", query=query)
-    assert reply["error"] == "error_auth"
+    assert reply["error"] == "common.error_auth"
 
 
 def test_refresh_token_lives_thirty_days(raw: Raw) -> None:
+    """An expired refresh token is refresh_token_expired (refresh_access_token's page)."""
     raw.app.clock.advance(30 * DAY + 1)
-    assert refresh(raw, raw.refresh_token)["error"] == "error_auth"
+    reply = refresh(raw, raw.refresh_token)
+    assert (reply["error"], reply["message"]) == (
+        "refresh_token_expired",
+        "Your refresh_token expired.",
+    )
 
 
 def test_token_endpoint_checks_partner_in_body(raw: Raw) -> None:
@@ -277,7 +282,7 @@ def test_rate_limit_per_shop(raw: Raw) -> None:
     errors = [
         raw.call("GET", "/api/v2/product/get_item_list", query=query)["error"] for _ in range(6)
     ]
-    assert errors.count("error_rate_limit") >= 2 and errors[0] == ""
+    assert errors.count("common.error_rate_limit") >= 2 and errors[0] == ""
 
 
 def test_rate_limit_answers_429_in_4xx_mode(raw: Raw) -> None:
@@ -293,7 +298,7 @@ def test_daily_quota(raw: Raw) -> None:
     raw.app.configure(daily_quota=2)
     query = {"offset": 0, "page_size": 1, "item_status": "NORMAL"}
     replies = [raw.call("GET", "/api/v2/product/get_item_list", query=query) for _ in range(3)]
-    assert [r["error"] for r in replies] == ["", "", "error_limit"]
+    assert [r["error"] for r in replies] == ["", "", "common.error_limit"]
     assert "resets at" in replies[2]["message"]
     raw.app.clock.advance(DAY)
     raw.authorize()
@@ -308,6 +313,11 @@ def test_settings_constructor() -> None:
         "search_lag_seconds": 60,
         "daily_quota": 5,
         "timestamp_tolerance": 300,
+        "future_timestamps": "refuse",
+        "error_code_style": "namespaced",
+        "throttle_code": "error_rate_limit",
+        "duplicate_item_sku": "accept",
+        "order_detail_unknown": "error",
     }
     with pytest.raises(ValueError, match="error_http_status"):
         ShopeeSandbox(error_http_status=500)
@@ -342,4 +352,5 @@ def test_reset_forgets_everything(raw: Raw) -> None:
     state = raw.app.state()
     assert (state["listings"], state["order_count"]) == ([], 0)
     query = {"offset": 0, "page_size": 1, "item_status": "NORMAL"}
-    assert raw.call("GET", "/api/v2/product/get_item_list", query=query)["error"] == "error_auth"
+    reply = raw.call("GET", "/api/v2/product/get_item_list", query=query)
+    assert reply["error"] == "common.error_auth"

@@ -1,4 +1,5 @@
-"""Signing (shopee.md §1.2 vectors) and the sandbox gateway refusing what Shopee refuses."""
+"""Signing (docs/marketplaces/shopee.md §1.2 vectors) and the sandbox gateway refusing what
+Shopee refuses."""
 
 from __future__ import annotations
 
@@ -82,26 +83,29 @@ def _refusal(raw: Raw, **kwargs: Any) -> tuple[int, dict[str, Any]]:
 
 def test_missing_partner_id(raw: Raw) -> None:
     _status, body = _refusal(raw, drop=("partner_id",))
-    assert (body["error"], body["message"]) == ("error_param", "There is no partner_id in query.")
+    assert (body["error"], body["message"]) == (
+        "common.error_param",
+        "There is no partner_id in query.",
+    )
 
 
 def test_wrong_partner_id(raw: Raw) -> None:
     common = raw.params(ITEMS, shop=True)
     common["partner_id"] = 999
     _status, body = _refusal(raw, common=common)
-    assert (body["error"], body["message"]) == ("error_param", "Invalid partner_id.")
+    assert (body["error"], body["message"]) == ("common.error_param", "Invalid partner_id.")
 
 
 def test_missing_timestamp(raw: Raw) -> None:
     _status, body = _refusal(raw, drop=("timestamp",))
-    assert (body["error"], body["message"]) == ("error_param", "no timestamp")
+    assert (body["error"], body["message"]) == ("common.error_param", "no timestamp")
 
 
 @pytest.mark.parametrize("offset", [-301, 301])
 def test_stale_or_future_timestamp(raw: Raw, offset: int) -> None:
     common = raw.params(ITEMS, shop=True, ts=int(time.time()) + offset)
     _status, body = _refusal(raw, common=common)
-    assert (body["error"], body["message"]) == ("error_param", "Invalid timestamp")
+    assert (body["error"], body["message"]) == ("common.error_param", "Invalid timestamp")
 
 
 def test_timestamp_within_five_minutes(raw: Raw) -> None:
@@ -111,7 +115,7 @@ def test_timestamp_within_five_minutes(raw: Raw) -> None:
 
 def test_missing_sign(raw: Raw) -> None:
     _status, body = _refusal(raw, drop=("sign",))
-    assert (body["error"], body["message"]) == ("error_param", "There is no sign in query.")
+    assert (body["error"], body["message"]) == ("common.error_param", "There is no sign in query.")
 
 
 @pytest.mark.parametrize("how", ["uppercase", "wrong key", "public form for a shop call"])
@@ -126,30 +130,33 @@ def test_wrong_sign(raw: Raw, how: str) -> None:
             raw.app.partner_key, raw.app.partner_id, ITEMS, common["timestamp"]
         )
     _status, body = _refusal(raw, common=common)
-    assert (body["error"], body["message"]) == ("error_sign", "Wrong sign.")
+    assert (body["error"], body["message"]) == ("common.error_sign", "Wrong sign.")
 
 
 def test_sign_covers_the_path(raw: Raw) -> None:
     common = raw.params("/api/v2/product/search_item", shop=True)
     _status, body = _refusal(raw, common=common)
-    assert body["error"] == "error_sign"
+    assert body["error"] == "common.error_sign"
 
 
 def test_missing_access_token(raw: Raw) -> None:
     _status, body = _refusal(raw, drop=("access_token",))
-    assert (body["error"], body["message"]) == ("error_param", "There is no access_token in query.")
+    assert (body["error"], body["message"]) == (
+        "common.error_param",
+        "There is no access_token in query.",
+    )
 
 
 def test_unknown_access_token(raw: Raw) -> None:
     raw.access_token = "0" * 32
     _status, body = _refusal(raw)
-    assert (body["error"], body["message"]) == ("error_auth", "Invalid access_token.")
+    assert (body["error"], body["message"]) == ("common.error_auth", "Invalid access_token.")
 
 
 def test_expired_access_token(raw: Raw) -> None:
     raw.app.clock.advance(4 * 3600 + 1)
     _status, body = _refusal(raw)
-    assert (body["error"], body["message"]) == ("error_auth", "Invalid access_token.")
+    assert (body["error"], body["message"]) == ("common.error_auth", "Invalid access_token.")
 
 
 def test_wrong_shop(raw: Raw) -> None:
@@ -159,7 +166,7 @@ def test_wrong_shop(raw: Raw) -> None:
         raw.app.partner_key, raw.app.partner_id, ITEMS, common["timestamp"], raw.access_token, "1"
     )
     _status, body = _refusal(raw, common=common)
-    assert (body["error"], body["message"]) == ("error_shop", "shopid is invalid")
+    assert (body["error"], body["message"]) == ("common.error_shop", "shopid is invalid")
 
 
 def test_public_call_ignores_shop_params(raw: Raw) -> None:
@@ -171,7 +178,7 @@ def test_public_call_ignores_shop_params(raw: Raw) -> None:
 def test_error_http_status_is_a_setting(raw: Raw, status: int) -> None:
     raw.app.configure(error_http_status=status)
     code, body = _refusal(raw, drop=("sign",))
-    assert code == status and body["error"] == "error_param"
+    assert code == status and body["error"] == "common.error_param"
 
 
 def test_success_is_200_in_every_mode(raw: Raw) -> None:
