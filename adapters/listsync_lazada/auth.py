@@ -92,6 +92,21 @@ class TokenKeeper:
         return seller_id
 
 
+def _user_infos(raw: Any) -> list[Mapping[str, Any]]:
+    """The seller per country: a list of ``{country, seller_id, …}`` as the field lists of
+    GenerateAccessToken / RefreshAccessToken type it, or an object keyed by country as
+    their samples show it (``{"sg": {"seller_id": …}}``)."""
+    if isinstance(raw, Mapping):
+        return [
+            {"country": country, **info}
+            for country, info in raw.items()
+            if isinstance(info, Mapping)
+        ]
+    if isinstance(raw, list):
+        return [info for info in raw if isinstance(info, Mapping)]
+    return []
+
+
 def token_from(
     body: Mapping[str, Any], now: datetime, country: str, call: str
 ) -> tuple[Token, str]:
@@ -107,8 +122,7 @@ def token_from(
         raise AuthError(
             _("Lazada's token reply has no access token and lifetime"), channel=CHANNEL, call=call
         ) from None
-    infos = data.get("country_user_info") or data.get("country_user_info_list") or []
-    infos = [info for info in infos if isinstance(info, Mapping)]
+    infos = _user_infos(data.get("country_user_info") or data.get("country_user_info_list"))
     chosen = next((i for i in infos if str(i.get("country", "")).lower() == country), None)
     chosen = chosen or (infos[0] if infos else {})
     seller_id = str(chosen.get("seller_id") or "")
@@ -125,6 +139,7 @@ def token_from(
             "user_id": chosen.get("user_id"),
             "short_code": chosen.get("short_code"),
             "account": data.get("account"),
+            "account_id": data.get("account_id"),
             "country": data.get("country"),
         }.items()
         if value

@@ -7,7 +7,7 @@ offset only steps through orders sharing that second. Orders updated while we pa
 move to the end of the list instead of shifting unread ones past us, and the offset
 stays far below Lazada's 5,000. Orders read twice are yielded once (unless they changed).
 
-Where lazada.md says UNCONFIRMED, the client takes every variant:
+Where docs/marketplaces/lazada.md says UNCONFIRMED, the client takes every variant:
 - error bodies are read whatever the HTTP status (200 or 4xx); an HTML page (an IP block)
   is a MalformedReply, retried for reads and UNKNOWN for writes;
 - whatever refresh token a refresh returns is stored with its own expiry, so a rotating
@@ -15,6 +15,19 @@ Where lazada.md says UNCONFIRMED, the client takes every variant:
 - order items are folded by SKU, so one row per unit and a row with several units (if a
   ``quantity`` ever appears, it is not read: rows are counted) give the same lines;
 - token replies are read at the top level or under ``data``.
+
+What the reference pages say and the adapter follows (docs/marketplaces/lazada.md,
+"Settled against the documentation"):
+- UpdateProduct answers ``item_status`` and ``variation``, no SKU ids: when an update adds
+  SKUs, their ids are read back with GetProductItem;
+- a SKU's stock is per warehouse: :meth:`LazadaChannel.stock_levels` sums
+  ``multiWarehouseInventories[].sellableQuantity`` (``Available``, then ``quantity``, when a
+  reply has no warehouse list); there is no SKU-level ``sellableQuantity``;
+- GetProductItem's sample writes ``itemId``/``rejectReason`` in camel case where its field
+  list says ``item_id``: both are read, and a listing keeps the item id it was asked for;
+- a category's attributes (GetCategoryAttributes) are read once per category before a
+  product is sent, and a missing mandatory one or a value outside a select's options is
+  refused before any image is uploaded.
 """
 
 from __future__ import annotations
@@ -48,7 +61,13 @@ from listsync_lazada.auth import TokenKeeper
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL, LazadaRejected
 from listsync_lazada.images import ImageStore
-from listsync_lazada.mapping import Mapper, load_mapping
+from listsync_lazada.mapping import (
+    CategoryAttribute,
+    Mapper,
+    attribute_problems,
+    category_attributes,
+    load_mapping,
+)
 from listsync_lazada.orders import VN, fold, parse_time
 from listsync_lazada.payload import dump
 from listsync_lazada.settings import LazadaSettings
@@ -60,6 +79,7 @@ MAX_LOOKUP = 100
 IN_REVIEW = {"pending", "pending qc", "pending_qc"}
 REJECTED = {"rejected", "live_rejected", "suspended", "banned", "lock"}
 GONE = {"deleted"}
+LANGUAGE_CODES = {"vi": "vi_VN", "en": "en_US"}
 
 
 def _state(status: Any) -> ListingState:
@@ -73,6 +93,45 @@ def _state(status: Any) -> ListingState:
 
 def _iso(moment: datetime) -> str:
     return utc(moment).astimezone(VN).isoformat(timespec="seconds")
+
+
+def _whole(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def sellable_stock(sku: Mapping[str, Any]) -> int | None:
+    """What a SKU of GetProducts / GetProductItem has left to sell, as the pages write it.
+
+    The stock lives per warehouse: the sum of ``multiWarehouseInventories[].sellableQuantity``;
+    a reply without that list gives ``Available``, then ``quantity``. None: no figure at all.
+    """
+    warehouses = [w for w in sku.get("multiWarehouseInventories") or [] if isinstance(w, dict)]
+    figures = [_whole(w.get("sellableQuantity")) for w in warehouses]
+    if warehouses and all(figure is not None for figure in figures):
+        return sum(figure for figure in figures if figure is not None)
+    for name in ("Available", "quantity"):
+        if sku.get(name) not in (None, ""):
+            figure = _whole(sku[name])
+            if figure is not None:
+                return figure
+    return None
+
+
+def _reasons(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """``rejectReason`` (objects, or plain text) as sentences; ``reject_reason`` read too."""
+    raw = item.get("rejectReason") or item.get("reject_reason") or []
+    reasons = []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        if isinstance(entry, Mapping):
+            text = " — ".join(str(v) for v in entry.values() if v not in (None, ""))
+        else:
+            text = str(entry or "")
+        if text:
+            reasons.append(text)
+    return tuple(reasons)
 
 
 class LazadaChannel:
@@ -105,6 +164,7 @@ class LazadaChannel:
         )
         self.images = ImageStore(self.client, context.workspace, settings.base_url)
         self._units: dict[str, tuple[str, ...]] = {}
+        self._attributes: dict[str, tuple[CategoryAttribute, ...]] = {}
         self._state: str | None = None
 
     @property
@@ -154,15 +214,62 @@ class LazadaChannel:
             )
         return self._listing(chosen, product_sku)
 
-    def _listing(self, item: Mapping[str, Any], product_sku: str) -> RemoteListing:
+    def _listing(
+        self, item: Mapping[str, Any], product_sku: str, remote_id: str = ""
+    ) -> RemoteListing:
         units = {
             str(sku.get("SellerSku")): str(sku.get("SkuId"))
             for sku in item.get("skus") or []
             if isinstance(sku, dict) and sku.get("SellerSku")
         }
         state = _state(item.get("status"))
-        reasons = tuple(str(r) for r in item.get("reject_reason") or [] if r)
-        return RemoteListing(product_sku, str(item.get("item_id")), state, units, reasons)
+        item_id = remote_id or str(item.get("item_id") or item.get("itemId") or "")
+        return RemoteListing(product_sku, item_id, state, units, _reasons(item))
+
+    def _item(self, item_id: str, sku: str) -> dict[str, Any]:
+        """GetProductItem's ``data`` for one item of this shop."""
+        body = self.client.call(
+            "get_product_item",
+            "/product/item/get",
+            {"item_id": item_id},
+            idempotent=True,
+            sku=sku,
+        )
+        data = body.get("data")
+        return data if isinstance(data, dict) else {}
+
+    def _check_attributes(self, draft: Draft) -> None:
+        """Refuse, before any upload, what the category's attribute list says Lazada refuses."""
+        if not draft.ok:
+            return  # _tree says why
+        product = draft.payload["Request"]["Product"]
+        category = str(product.get("PrimaryCategory") or "")
+        if not category:
+            return
+        known = self._attributes.get(category)
+        if known is None:
+            body = self.client.call(
+                "get_category_attributes",
+                "/category/attributes/get",
+                {
+                    "primary_category_id": category,
+                    "language_code": LANGUAGE_CODES.get(self.settings.language, "en_US"),
+                },
+                idempotent=True,
+                seller=False,
+                sku=draft.product_sku,
+            )
+            known = self._attributes[category] = category_attributes(body.get("data"))
+        problems = attribute_problems(product.get("Attributes") or {}, known)
+        if problems:
+            raise RejectedError(
+                _("{sku} cannot be listed on Lazada: {problems}").format(
+                    sku=draft.product_sku, problems="; ".join(problems)
+                ),
+                channel=CHANNEL,
+                call="map_product",
+                sku=draft.product_sku,
+            )
 
     def _tree(self, draft: Draft) -> dict[str, Any]:
         """The draft's payload with every image reference replaced by Lazada's URL."""
@@ -185,6 +292,7 @@ class LazadaChannel:
 
     def create_listing(self, draft: Draft) -> RemoteListing:
         self._remember(draft)
+        self._check_attributes(draft)
         tree = self._tree(draft)
         try:
             body = self.client.call(
@@ -225,6 +333,7 @@ class LazadaChannel:
 
     def update_listing(self, listing: RemoteListing, draft: Draft) -> RemoteListing:
         self._remember(draft)
+        self._check_attributes(draft)
         tree = self._tree(draft)
         product = tree["Request"]["Product"]
         product["ItemId"] = listing.remote_id
@@ -244,20 +353,33 @@ class LazadaChannel:
         )
         data = body.get("data") or {}
         units = dict(listing.units)
-        for entry in data.get("sku_list") or []:
+        for entry in data.get("sku_list") or []:  # not documented; read if it ever comes
             if isinstance(entry, dict) and entry.get("seller_sku"):
                 units[str(entry["seller_sku"])] = str(entry.get("sku_id"))
+        if any(str(sku["SellerSku"]) not in units for sku in product["Skus"]["Sku"]):
+            added = self._listing(
+                self._item(listing.remote_id, draft.product_sku),
+                listing.product_sku,
+                listing.remote_id,
+            )
+            units.update(added.units)
         return RemoteListing(listing.product_sku, listing.remote_id, listing.state, units)
 
     def review_state(self, listing: RemoteListing) -> RemoteListing:
-        body = self.client.call(
-            "get_product_item",
-            "/product/item/get",
-            {"item_id": listing.remote_id},
-            idempotent=True,
-            sku=listing.product_sku,
-        )
-        return self._listing(body.get("data") or {}, listing.product_sku)
+        item = self._item(listing.remote_id, listing.product_sku)
+        return self._listing(item, listing.product_sku, listing.remote_id)
+
+    def stock_levels(self, listing: RemoteListing) -> dict[str, int]:
+        """Each SKU's sellable stock at Lazada now (what is left after open orders),
+        read the documented way: see :func:`sellable_stock`."""
+        item = self._item(listing.remote_id, listing.product_sku)
+        levels = {}
+        for sku in item.get("skus") or []:
+            if isinstance(sku, dict) and sku.get("SellerSku"):
+                stock = sellable_stock(sku)
+                if stock is not None:
+                    levels[str(sku["SellerSku"])] = stock
+        return levels
 
     # -- price and stock ---------------------------------------------------------------
     def set_offers(self, updates: Sequence[OfferUpdate]) -> list[OfferResult]:

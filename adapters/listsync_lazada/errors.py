@@ -4,6 +4,12 @@ A body is ``{type, code, message, request_id}``, plus ``detail`` (one entry per 
 SKU) on product writes. Gateway codes are words (``IllegalAccessToken``), business codes
 are numeric strings (``"4157"``). Some business rules arrive as a generic ``500``/``501``
 with the real code inside ``detail`` or the message, so both places are read.
+
+The numeric codes are the API reference pages' (shared/marketplaces/lazada.md, and the
+"Settled against the documentation" section of docs/marketplaces/): a request Lazada
+cannot read (14, 17, 19, 36, 56, 38, 70, 74, 75) and an order or item it does not know
+(16, 37, 39, 207, 4137) are refusals, as are the product rules; ``6`` is a passing
+internal error except on GetOrders, where it means a bad status filter.
 """
 
 from __future__ import annotations
@@ -28,11 +34,39 @@ CHANNEL = "lazada"
 THROTTLE = {"ApiCallLimit", "901", "4154", "513"}
 DUPLICATE = {"4105", "4126", "4141"}
 REAUTHORIZE = _("run `listsync auth lazada` again")
-TRANSIENT = {"ServiceTimeout", "ServiceUnavailable", "SystemBusy", "InternalError", "502"}
+TRANSIENT = {
+    "ServiceTimeout",
+    "ServiceUnavailable",
+    "SystemBusy",
+    "InternalError",
+    "502",
+    "506",
+    "1000",
+}
 
 EXPLAIN = {
     "1": _("a mandatory field is missing"),
     "5": _("Lazada could not read the request (invalid format)"),
+    "6": _("the order status filter is not one Lazada knows"),
+    "14": _("the offset (where the page starts) is not valid"),
+    "16": _(
+        "Lazada does not know this order in this shop (is the token the shop's own? "
+        "run `listsync auth lazada` for the right shop)"
+    ),
+    "17": _("a date is not written as Lazada asks (ISO 8601: 2024-05-01T09:30:00+07:00)"),
+    "19": _("the page size (limit) is not valid"),
+    "36": _("the order or product status filter is not one Lazada knows"),
+    "37": _("Lazada does not know one of the orders asked for in this shop"),
+    "38": _("too many orders were asked for at once (at most 50)"),
+    "39": _("Lazada found none of the orders asked for in this shop"),
+    "56": _("the list of order ids is not written as Lazada asks ([1,2,3])"),
+    "57": _("the Lazada category has no attributes of its own: choose a last-level category"),
+    "70": _("the seller SKU list is not a JSON list of at most 100 SKUs"),
+    "74": _("the sort direction is not valid (ASC or DESC)"),
+    "75": _("the field to sort by is not valid (created_at or updated_at)"),
+    "200": _("the Lazada item id is missing"),
+    "207": _("the Lazada item does not exist in this shop any more"),
+    "208": _("the Lazada item does not exist in this shop any more"),
     "201": _("the Lazada category id is not valid (see config/lazada/categories.yaml)"),
     "204": _("too many SKUs in one price/stock call"),
     "300": _("the image format is not supported (JPG or PNG only)"),
@@ -41,7 +75,20 @@ EXPLAIN = {
     "303": _("the image is too large (at most 3 MB and 5000×5000 pixels)"),
     "4104": _("VND prices must be whole dong"),
     "4105": _("the seller SKU is already used in this shop"),
+    "4110": _(
+        "a mandatory attribute of the Lazada category is missing (fill it in under the "
+        "category's `attributes:` in the mapping, or in the product's Lazada attributes)"
+    ),
+    "4115": _("an attribute value is not one of the options the Lazada category offers"),
+    "4118": _("the price must not be 0"),
+    "4121": _("VND special prices must be whole dong"),
     "4126": _("the same seller SKU appears twice in the request"),
+    "4134": _(
+        "the Lazada category is not a last-level category: map the product to a leaf of "
+        "Lazada's category tree"
+    ),
+    "4137": _("the Lazada item does not exist in this shop any more"),
+    "4138": _("an image is not hosted by Lazada (it must be uploaded or migrated first)"),
     "4139": _("the main image is missing"),
     "4141": _("the seller SKU belongs to another Lazada product"),
     "4142": _("the brand is not valid in this category (map it under `brands:` in the mapping)"),
@@ -55,6 +102,8 @@ EXPLAIN = {
     "4170": _("the stock is locked by a campaign"),
     "4171": _("too many SKUs in one price/stock call"),
     "4225": _("Global Plus items cannot be changed here"),
+    "4227": _("the Lazada category id does not exist in this country (see the category tree)"),
+    "4228": _("the Lazada category is no longer active (see the category tree)"),
     "SellerNotActive": _("the seller account is not active"),
     "SellerNotVerified": _("the seller account is not verified"),
 }
@@ -152,7 +201,8 @@ def from_body(body: Mapping[str, Any], *, call: str, sku: str = "") -> ChannelEr
             channel=CHANNEL,
             call=call,
         )
-    if code in TRANSIENT or (body.get("type") == "SYSTEM" and not code.isdigit()):
+    internal = code == "6" and "status" not in message.lower()
+    if internal or code in TRANSIENT or (body.get("type") == "SYSTEM" and not code.isdigit()):
         return TransientError(
             _("Lazada had a passing problem ({said})").format(said=said), channel=CHANNEL, call=call
         )

@@ -5,13 +5,19 @@ The payload is ``{"Request": {"Product": {...}}}`` (JSON by default, XML on requ
 URLs): the channel uploads or migrates them and puts Lazada's URLs in before sending.
 Lazada has no product-level seller SKU, so the catalog's product SKU travels in the free
 ``model`` attribute; the sellable units are the Skus, each with its own SellerSku.
+
+:func:`attribute_problems` checks a payload's attributes against the category's own list
+(GetCategoryAttributes: ``is_mandatory``, ``input_type``, ``options``), which the channel
+reads once per category before it sends a product: a value outside a select's options
+(Lazada 4115) or a missing mandatory attribute (4110) is told before any upload or create.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
@@ -32,6 +38,84 @@ MAX_WEIGHT_G = 40_000
 MAX_SIZE_CM = 300
 XML_NAME = re.compile(r"^[^\W\d][\w.-]*$")
 Report = Callable[..., None]
+CLOSED_INPUTS = ("singleSelect", "multiSelect")  # enumInput and multiEnumInput take own values
+
+
+@dataclass(frozen=True)
+class CategoryAttribute:
+    """One row of GetCategoryAttributes; ``level`` is its ``attribute_type`` (normal, sku)."""
+
+    name: str
+    label: str
+    input_type: str
+    mandatory: bool
+    options: tuple[str, ...] = ()
+    level: str = "normal"
+
+    @property
+    def closed(self) -> bool:
+        return self.input_type in CLOSED_INPUTS and bool(self.options)
+
+
+def category_attributes(rows: Any) -> tuple[CategoryAttribute, ...]:
+    """GetCategoryAttributes' ``data`` as :class:`CategoryAttribute` rows."""
+    found = []
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, Mapping) or not row.get("name"):
+            continue
+        options = tuple(
+            str(option.get("name"))
+            for option in row.get("options") or []
+            if isinstance(option, Mapping) and option.get("name") not in (None, "")
+        )
+        found.append(
+            CategoryAttribute(
+                name=str(row["name"]),
+                label=str(row.get("label") or row["name"]),
+                input_type=str(row.get("input_type") or "text"),
+                mandatory=str(row.get("is_mandatory", 0)) in ("1", "True", "true"),
+                options=options,
+                level=str(row.get("attribute_type") or "normal"),
+            )
+        )
+    return tuple(found)
+
+
+def attribute_problems(
+    attributes: Mapping[str, Any], known: Sequence[CategoryAttribute]
+) -> list[str]:
+    """What Lazada would refuse in a product's ``Attributes``, as sentences."""
+    problems = []
+    for attribute in known:
+        if attribute.level != "normal":
+            continue
+        value = str(attributes.get(attribute.name) or "").strip()
+        if attribute.mandatory and not value:
+            problems.append(
+                _("the Lazada category requires attribute '{label}' ({name})").format(
+                    label=attribute.label, name=attribute.name
+                )
+            )
+        if not value or not attribute.closed:
+            continue
+        values = (
+            [v.strip() for v in value.split(",")]
+            if attribute.input_type == "multiSelect"
+            else [value]
+        )
+        if any(v not in attribute.options for v in values):
+            problems.append(
+                _(
+                    "'{value}' is not an option of the Lazada attribute '{label}' ({name}); "
+                    "choose one of: {options}"
+                ).format(
+                    value=value,
+                    label=attribute.label,
+                    name=attribute.name,
+                    options=", ".join(attribute.options),
+                )
+            )
+    return problems
 
 
 class _Strict(BaseModel):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import pytest
 import requests
 
@@ -128,3 +132,39 @@ def test_apps_may_add_control_routes_of_their_own(items_server: SandboxServer) -
     assert post(items_server, "/_sandbox/settings", lag=5).json() == {"lag": 5}
     assert post(items_server, "/_sandbox/nothing").status_code == 404
     assert items_server.calls() == []
+
+
+def test_32_parallel_clients_are_all_served_at_once(items_server: SandboxServer) -> None:
+    """A gateway takes many connections at once: no reset, no SYN retried a second later
+    (the listen backlog of socketserver's default, 5, did both from about 16 clients)."""
+    post(items_server, "/items", sku="A")
+    clients = 32
+    ready = threading.Barrier(clients)
+    outcomes: list[tuple[int, float]] = []
+    failures: list[BaseException] = []
+
+    def client() -> None:
+        ready.wait()
+        started = time.perf_counter()
+        try:
+            with socket.create_connection(("127.0.0.1", items_server_port(items_server))) as s:
+                s.sendall(b"GET /items/A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                reply = b""
+                while chunk := s.recv(4096):
+                    reply += chunk
+            outcomes.append((int(reply.split()[1]), time.perf_counter() - started))
+        except OSError as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert failures == []
+    assert [status for status, _ in outcomes] == [200] * clients
+    assert max(seconds for _, seconds in outcomes) < 0.9  # a dropped SYN is retried after 1 s
+
+
+def items_server_port(server: SandboxServer) -> int:
+    return int(server.root_url.rsplit(":", 1)[1])

@@ -7,19 +7,25 @@ consent page at ``/oauth/authorize`` (``authorize_url``), which approves at once
 redirects with a ``code``.
 
 The gateway checks what Lazada checks, in its order: system parameters, the signature
-(``api path + sorted name+value pairs``, HMAC-SHA256, uppercase hex, over the query string
-*and* the form body, ``payload`` and unknown parameters included, ``sign`` and files not),
+(``api path + sorted name+value pairs``, uppercase hex, over the query string *and* the
+form body, ``payload`` and unknown parameters included, ``sign`` and files not; with
+``sign_method=sha256`` HMAC-SHA256, with ``sign_method=hmac`` HMAC-MD5 as in the
+signature guide's Java sample and its ``sign_method=hmac`` request; anything else is
+refused),
 the timestamp (milliseconds or an ISO string, within 7,200 s), the access token, the
 seller's call rate (``ApiCallLimit``, "this ban will last 1 seconds"). Errors are
 ``{type, code, message, request_id}``; success is ``{code: "0", data, request_id}``.
 
-Choices where lazada.md says UNCONFIRMED (all settable, see :class:`SandboxConfig`):
+Choices where docs/marketplaces/lazada.md says UNCONFIRMED (all settable, see
+:class:`SandboxConfig`):
 - HTTP status of error bodies: 200 (``error_status``; a 4xx can be set).
 - Refresh: by default a new refresh token is issued and the old one is spent
   (``refresh_rotates``), and the refresh token's expiry is not extended
   (``refresh_extends``).
 - One item row per unit in order items.
 - A bad timestamp answers ``InvalidParameter`` naming ``timestamp``.
+- ``account_id`` in token replies is null: the page says it is null when
+  ``account_platform`` is ``seller_center`` (its sample shows a number).
 The timestamp is checked against real UTC, not the sandbox clock: moving the sandbox clock
 (to expire tokens, age orders) must not make every honest caller's signature stale.
 """
@@ -43,10 +49,17 @@ from listsync.sandbox.harness import (
     SandboxResponse,
     WindowLimiter,
 )
-from listsync_lazada.sandbox.base import DAY, LazadaFault, SandboxConfig, invalid, missing
+from listsync_lazada.sandbox.base import (
+    DAY,
+    LazadaFault,
+    Reply,
+    SandboxConfig,
+    invalid,
+    missing,
+)
 from listsync_lazada.sandbox.orders import OrderStore
 from listsync_lazada.sandbox.products import ProductStore
-from listsync_lazada.signing import sign
+from listsync_lazada.signing import DIGESTS, sign
 
 API = "/rest"
 AUTH = "/auth/rest"
@@ -56,6 +69,19 @@ APP_SECRET = "sandbox-lazada-app-secret-0123456789abcdef"
 SELLER_ID = "200412345678"
 USER_ID = "300412345678"
 SHORT_CODE = "VN1A2B3C4D"
+SELLER = {
+    "seller_id": int(SELLER_ID),
+    "name": "HTX Sen Tây Hồ",
+    "name_company": "Hợp tác xã Sen Tây Hồ",
+    "short_code": SHORT_CODE,
+    "email": "htx.sen@example.vn",
+    "logo_url": "https://vn-test-11.slatic.net/shop/logo-sen-tay-ho.png",
+    "cb": False,
+    "location": "Hà Nội",
+    "status": "ACTIVE",
+    "verified": True,
+    "marketplaceEaseMode": False,
+}
 BAD_SIGNATURE = "The request signature does not conform to platform standards"
 SYSTEM_PARAMS = ("app_key", "timestamp", "sign_method", "sign")
 
@@ -107,6 +133,8 @@ class LazadaSandbox(SandboxApp):
         api: list[tuple[str, ApiHandler, bool]] = [
             ("/category/tree/get", lambda p, r: self.products.category_tree(), False),
             ("/category/attributes/get", lambda p, r: self.products.category_attributes(p), False),
+            ("/category/brands/query", lambda p, r: self.products.brands(p), False),
+            ("/seller/get", lambda p, r: dict(SELLER), True),
             ("/image/upload", lambda p, r: self.products.upload(r.files), True),
             ("/image/migrate", lambda p, r: self.products.migrate(p), True),
             ("/product/create", lambda p, r: self.products.create(p, self.clock.now()), True),
@@ -116,6 +144,8 @@ class LazadaSandbox(SandboxApp):
             ("/product/item/get", lambda p, r: self.products.get_item(p, self.clock.now()), True),
             ("/orders/get", lambda p, r: self.orders.get_orders(p), True),
             ("/orders/items/get", lambda p, r: self.orders.get_items(p), True),
+            ("/order/get", lambda p, r: self.orders.get_order(p), True),
+            ("/order/items/get", lambda p, r: self.orders.get_order_items(p), True),
         ]
         for path, handler, seller in api:
             gateway = self._gateway(path, handler, seller)
@@ -162,6 +192,9 @@ class LazadaSandbox(SandboxApp):
             if raw:
                 return SandboxResponse(200, {**data, "code": "0", "request_id": request_id})
             answer: dict[str, Any] = {"code": "0", "request_id": request_id}
+            if isinstance(data, Reply):
+                answer.update(data.extra)
+                data = data.data
             if data is not None:
                 answer["data"] = data
             return SandboxResponse(200, answer)
@@ -178,9 +211,10 @@ class LazadaSandbox(SandboxApp):
                 raise missing(name)
         if params["app_key"] != APP_KEY:
             raise invalid("app_key", "no application has this key")
-        if params["sign_method"].lower() != "sha256":
-            raise invalid("sign_method", "only sha256 is supported")
-        expected = sign(api_path, params, APP_SECRET)
+        method = params["sign_method"].lower()
+        if method not in DIGESTS:
+            raise invalid("sign_method", "use sha256 (HMAC-SHA256) or hmac (HMAC-MD5)")
+        expected = sign(api_path, params, APP_SECRET, method)
         if params["sign"] != expected:
             raise LazadaFault("IncompleteSignature", BAD_SIGNATURE)
         self._check_timestamp(params["timestamp"])
@@ -293,6 +327,7 @@ class LazadaSandbox(SandboxApp):
             "expires_in": self.config.access_ttl,
             "refresh_expires_in": max(0, round((refresh_expires - now).total_seconds())),
             "account": "htx.sen@example.vn",
+            "account_id": None,
             "account_platform": "seller_center",
             "country": "vn",
             info_key: [
@@ -352,17 +387,25 @@ class LazadaSandbox(SandboxApp):
         return [str(self.orders.create(lines, now, status).order_id)]
 
     def _spread_orders(self, count: int, days: float, status: str) -> list[str]:
+        """``count`` one-unit orders over the last ``days``: all of them, or none (400)."""
         now = self.clock.now().replace(microsecond=0)
         units = [sku for _, sku in self.products.units()]
-        ids = []
+        left = {sku.sku_id: sku.sellable for sku in units}
+        plan: list[tuple[str, datetime]] = []
         for _ in range(count):
-            available = [sku for sku in units if sku.sellable > 0]
+            available = [sku for sku in units if left[sku.sku_id] > 0]
             if not available:
-                raise BadRequest("no listed SKU has stock left to sell")
+                raise BadRequest(
+                    f"only {len(plan)} of the {count} orders fit the listed stock; none was made"
+                )
             sku = self.rng.choice(available)
+            left[sku.sku_id] -= 1
             created = now - timedelta(seconds=self.rng.randrange(max(1, int(days * DAY))))
-            ids.append(str(self.orders.create([(sku.seller_sku, 1)], created, status).order_id))
-        return ids
+            plan.append((sku.seller_sku, created))
+        return [
+            str(self.orders.create([(seller_sku, 1)], created, status).order_id)
+            for seller_sku, created in plan
+        ]
 
     def set_order_status(self, order_id: str, status: str) -> None:
         self.orders.set_status(order_id, status, self.clock.now())

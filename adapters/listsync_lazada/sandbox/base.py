@@ -24,6 +24,14 @@ class LazadaFault(Exception):
         self.detail = detail
 
 
+@dataclass
+class Reply:
+    """A success whose envelope carries more than ``data`` (``success``, ``error_code``…)."""
+
+    data: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 def missing(name: str) -> LazadaFault:
     return LazadaFault(
         "MissingParameter",
@@ -45,7 +53,9 @@ class SandboxConfig:
     and a one-second ban); ``default_rate`` applies to the others (None: unlimited).
     ``product_rate`` throttles /product/create (``4154``) and /product/update (``901``).
     ``sku_lookup_lag`` hides a new product from ``sku_seller_list`` lookups for that many
-    seconds of sandbox clock. ``error_status`` is the HTTP status of error bodies.
+    seconds of sandbox clock. ``error_status`` is the HTTP status of error bodies (200 or
+    a 4xx: Lazada's documentation does not say; 5xx and 429 are the core's to read as a
+    server fault or throttling, so they are refused here).
     """
 
     access_ttl: int = 7 * DAY
@@ -70,6 +80,13 @@ class SandboxConfig:
         unknown = sorted(set(changes) - known)
         if unknown:
             raise ValueError(f"unknown sandbox settings {unknown}; known: {sorted(known)}")
+        status = changes.get("error_status", self.error_status)
+        if (
+            not isinstance(status, int)
+            or not (status == 200 or 400 <= status < 500)
+            or (status == 429)
+        ):
+            raise ValueError(f"error_status must be 200 or a 4xx other than 429, not {status!r}")
         for name, value in changes.items():
             setattr(self, name, value)
 

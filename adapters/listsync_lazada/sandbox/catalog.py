@@ -1,11 +1,15 @@
 """The Lazada sandbox's product records and the rules Lazada checks on them.
 
-Rules follow shared/marketplaces/lazada.md §2.4 and §2.7, each answered with the code
-Lazada documents for it (duplicate SellerSku 4105 in the shop / 4126 twice in one
-request / 4141 owned by another item, 4139 no main image, 4142 brand, 4143 undeclared
-sale property, 4157 special price, 4160 title bytes, 4164 weight, 4165 size, 4169 images,
-4104 price precision, 201 category). A rule without a documented code answers ``500``
-"Create product failed" with a ``detail`` entry, as Lazada's generic failure does.
+Rules follow docs/marketplaces/lazada.md §2.4 and §2.7 and the CreateProduct /
+UpdateProduct error tables of the API reference, each answered with the code Lazada
+documents for it (duplicate SellerSku 4105 in the shop / 4126 twice in one request /
+4141 owned by another item, 201 unknown category, 4134 not a leaf category, 4110
+mandatory category attribute, 4115 a value outside a select attribute's options, 4138
+an image not hosted by Lazada, 4139 no main image, 4142 brand, 4143 undeclared sale
+property, 4118 price 0, 4104 / 4121 price / special price precision, 4157 special price,
+4160 title bytes, 4164 weight, 4165 size, 4169 images). A rule without a documented code
+answers ``500`` "Create product failed" with a ``detail`` entry, as Lazada's generic
+failure does.
 """
 
 from __future__ import annotations
@@ -31,6 +35,71 @@ MAX_WEIGHT_KG = Decimal(40)
 MAX_SIZE_CM = Decimal(300)
 STANDARD_SALE_PROPS = frozenset({"size", "color_family"})
 PACKAGE_FIELDS = ("package_weight", "package_length", "package_width", "package_height")
+CLOSED_INPUTS = ("singleSelect", "multiSelect")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One row of GetCategoryAttributes: ``level`` is its ``attribute_type``."""
+
+    id: int
+    name: str
+    label: str
+    input_type: str = "text"
+    mandatory: bool = False
+    options: tuple[str, ...] = ()
+    sale_prop: bool = False
+    level: str = "normal"  # normal: the product's; sku: each SKU's
+
+    @property
+    def closed(self) -> bool:
+        """A value must be one of the options (a select; enum inputs take custom values)."""
+        return self.input_type in CLOSED_INPUTS and bool(self.options)
+
+
+COMMON_ATTRIBUTES = (
+    Attribute(100001, "name", "Tên sản phẩm", "text", mandatory=True),
+    Attribute(100002, "description", "Mô tả", "richText"),
+    Attribute(100003, "short_description", "Điểm nổi bật", "richText"),
+    Attribute(100004, "brand", "Thương hiệu", "singleSelect", mandatory=True),
+    Attribute(100005, "model", "Mẫu mã", "text"),
+    Attribute(
+        100006,
+        "warranty_type",
+        "Loại bảo hành",
+        "singleSelect",
+        options=("No Warranty", "Local seller warranty", "International manufacturer warranty"),
+    ),
+    Attribute(100010, "SellerSku", "SellerSku", "text", mandatory=True, level="sku"),
+    Attribute(100011, "quantity", "Số lượng", "numeric", mandatory=True, level="sku"),
+    Attribute(100012, "price", "Giá", "numeric", mandatory=True, level="sku"),
+    Attribute(100013, "special_price", "Giá khuyến mãi", "numeric", level="sku"),
+    Attribute(100014, "package_weight", "Cân nặng (kg)", "numeric", mandatory=True, level="sku"),
+    Attribute(100015, "package_length", "Dài (cm)", "numeric", mandatory=True, level="sku"),
+    Attribute(100016, "package_width", "Rộng (cm)", "numeric", mandatory=True, level="sku"),
+    Attribute(100017, "package_height", "Cao (cm)", "numeric", mandatory=True, level="sku"),
+    Attribute(100018, "package_content", "Trong hộp có gì", "text", level="sku"),
+    Attribute(
+        100020,
+        "color_family",
+        "Nhóm màu",
+        "multiEnumInput",
+        options=("Trắng", "Đen", "Xanh lam", "Xanh lá", "Đỏ", "Nâu", "Vàng", "Nhiều màu"),
+        sale_prop=True,
+        level="sku",
+    ),
+    Attribute(
+        100021,
+        "size",
+        "Kích cỡ",
+        "enumInput",
+        options=("S", "M", "L", "XL", "Int:One size"),
+        sale_prop=True,
+        level="sku",
+    ),
+)
+SHELF_LIFE = Attribute(200001, "shelf_life", "Hạn sử dụng", "text")
+INGREDIENTS = Attribute(200002, "ingredients", "Thành phần", "text")
 
 
 @dataclass(frozen=True)
@@ -39,21 +108,87 @@ class Category:
     name: str
     parent: int | None = None
     leaf: bool = False
-    required: tuple[tuple[str, str], ...] = ()  # (attribute name, label)
+    attributes: tuple[Attribute, ...] = ()  # the category's own, besides COMMON_ATTRIBUTES
     brands: frozenset[str] | None = None  # None: every brand known in the country
 
+    @property
+    def required(self) -> tuple[tuple[str, str], ...]:
+        """(name, label) of the category's own mandatory attributes."""
+        return tuple((a.name, a.label) for a in self.attributes if a.mandatory)
 
-BRANDS = frozenset({"No Brand", "Bát Tràng", "Minh Long", "Phúc Long", "Vinamit", "Sen Tây Hồ"})
+    def all_attributes(self) -> tuple[Attribute, ...]:
+        return COMMON_ATTRIBUTES + self.attributes
+
+
+# (brand_id, name, global_identifier, name_en): what GetBrandByPages lists.
+BRAND_ROWS = (
+    (20001, "No Brand", "no_brand", "No Brand"),
+    (30011, "Bát Tràng", "bat_trang", "Bat Trang"),
+    (30012, "Minh Long", "minh_long", "Minh Long"),
+    (30013, "Phúc Long", "phuc_long", "Phuc Long"),
+    (30014, "Vinamit", "vinamit", "Vinamit"),
+    (30015, "Sen Tây Hồ", "sen_tay_ho", "Sen Tay Ho"),
+)
+BRANDS = frozenset(name for _, name, _, _ in BRAND_ROWS)
 CATEGORIES = (
     Category(10000001, "Thực phẩm & Đồ uống"),
-    Category(10000010, "Trà", 10000001, True, required=(("shelf_life", "Hạn sử dụng"),)),
-    Category(10000011, "Mì, bún & phở khô", 10000001, True),
-    Category(10000012, "Đặc sản vùng miền", 10000001, True),
+    Category(
+        10000010,
+        "Trà",
+        10000001,
+        True,
+        attributes=(
+            Attribute(200001, "shelf_life", "Hạn sử dụng", "text", mandatory=True),
+            INGREDIENTS,
+            Attribute(
+                200003,
+                "tea_type",
+                "Loại trà",
+                "singleSelect",
+                options=("Trà xanh", "Trà đen", "Trà ô long", "Trà ướp hoa", "Trà thảo mộc"),
+            ),
+        ),
+    ),
+    Category(10000011, "Mì, bún & phở khô", 10000001, True, attributes=(SHELF_LIFE, INGREDIENTS)),
+    Category(
+        10000012,
+        "Đặc sản vùng miền",
+        10000001,
+        True,
+        attributes=(Attribute(200004, "storage", "Bảo quản", "text"),),
+    ),
     Category(10000002, "Nhà cửa & Đời sống"),
     Category(
-        10000020, "Gốm sứ", 10000002, True, brands=frozenset({"No Brand", "Bát Tràng", "Minh Long"})
+        10000020,
+        "Gốm sứ",
+        10000002,
+        True,
+        attributes=(
+            Attribute(
+                200005,
+                "material",
+                "Chất liệu",
+                "singleSelect",
+                options=("Gốm sứ", "Gốm", "Sứ", "Men rạn"),
+            ),
+        ),
+        brands=frozenset({"No Brand", "Bát Tràng", "Minh Long"}),
     ),
-    Category(10100387, "Chiếu & thảm", 10000002, True),
+    Category(
+        10100387,
+        "Chiếu & thảm",
+        10000002,
+        True,
+        attributes=(
+            Attribute(
+                200006,
+                "material",
+                "Chất liệu",
+                "singleSelect",
+                options=("Cói tự nhiên", "Cói", "Tre", "Lục bình", "Nhựa"),
+            ),
+        ),
+    ),
 )
 BY_ID = {category.id: category for category in CATEGORIES}
 
@@ -100,8 +235,21 @@ class ItemRecord:
         return self.attributes.get("model") or self.skus[0].seller_sku
 
 
+# The reference pages' wording of the codes ``fail`` answers: ``NAME:description``.
+DOCUMENTED = {
+    "4104": "BIZ_CHECK_PRICE_PRECISION_INVALID:Price accuracy check failed",
+    "4110": "BIZ_CHECK_CAT_PROP_MANDATORY:Category attribute This parameter is mandatory",
+    "4115": "CHK_CATPROP_CPV_NOT_ENUM:The CPV attribute is not one of the options provided "
+    "by the category",
+    "4118": "BIZ_CHECK_PRICE_IS_ZERO:Price is not 0 check",
+    "4121": "BIZ_CHECK_SPECIAL_PRICE_PRECISION_INVALID:Special accuracy check does not pass",
+    "4138": "BIZ_CHECK_EXIST_OUTER_IMAGE:The image exists in the outer link",
+}
+
+
 def fail(field_name: str, message: str, code: str = "500") -> LazadaFault:
-    text = "Create product failed" if code == "500" else message
+    """A refusal with one ``detail`` entry; the top message is the code's documented one."""
+    text = "Create product failed" if code == "500" else DOCUMENTED.get(code, message)
     return LazadaFault(code, text, detail=[{"field": field_name, "message": message}])
 
 
@@ -134,8 +282,10 @@ def category_of(raw: Any) -> Category:
         category = BY_ID.get(int(str(raw)))
     except ValueError:
         category = None
-    if category is None or not category.leaf:
-        raise LazadaFault("201", "Invalid CategoryId")
+    if category is None:
+        raise LazadaFault("201", f"E201: {raw} Invalid CategoryId")
+    if not category.leaf:
+        raise LazadaFault("4134", "Please select the last level category.")
     return category
 
 
@@ -155,12 +305,18 @@ def images_of(raw: Any) -> list[str]:
     return [str(url).strip() for url in payloads.as_list(raw.get("Image")) if str(url).strip()]
 
 
+SPECIAL_PRICES = ("special_price", "SalePrice")
+
+
 def price_of(name: str, raw: Any) -> Decimal:
     value = parse_decimal(name, raw)
-    if value <= 0:
+    if value == 0:
+        raise fail(name, f"{name} must not be 0", "4118")
+    if value < 0:
         raise fail(name, f"{name} must be above zero")
     if value != value.to_integral_value():
-        raise LazadaFault("4104", f"{name} {raw} has decimals; VND prices are whole dong")
+        code = "4121" if name in SPECIAL_PRICES else "4104"
+        raise fail(name, f"{name} {raw} has decimals; VND prices are whole dong", code)
     return value
 
 
@@ -208,10 +364,28 @@ def validate(item: ItemRecord) -> None:
         raise LazadaFault("4169", f"At most {MAX_IMAGES} pictures are allowed")
     for url in item.images + [u for sku in item.skus for u in sku.images]:
         if not lazada_hosted(url):
-            raise fail("Images", f"{url} is not a Lazada image; upload or migrate it first")
-    for attribute, label in category.required:
-        if not item.attributes.get(attribute, "").strip():
-            raise fail(attribute, f"{label} ({attribute}) is mandatory in {category.name}")
+            raise fail("Images", f"{url} is not a Lazada image; upload or migrate it first", "4138")
+    for attribute in category.all_attributes():
+        if attribute.level != "normal":
+            continue
+        value = item.attributes.get(attribute.name, "").strip()
+        if attribute.mandatory and not value:
+            raise fail(
+                attribute.name,
+                f"{attribute.label} ({attribute.name}) is mandatory in {category.name}",
+                "4110",
+            )
+        chosen = (
+            [v.strip() for v in value.split(",")]
+            if attribute.input_type == "multiSelect"
+            else [value]
+        )
+        if value and attribute.closed and any(v not in attribute.options for v in chosen):
+            raise fail(
+                attribute.name,
+                f"{attribute.name} '{value}' is not one of: {', '.join(attribute.options)}",
+                "4115",
+            )
     if not item.skus:
         raise LazadaFault("1", "Mandatory parameter Skus is missing")
     declared = {

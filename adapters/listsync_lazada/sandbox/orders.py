@@ -1,4 +1,5 @@
-"""The Lazada sandbox's orders: GetOrders, GetMultipleOrderItems and the stock they lock.
+"""The Lazada sandbox's orders: GetOrders, GetOrder, GetOrderItems, GetMultipleOrderItems
+and the stock they lock.
 
 Lazada keeps the status on each order *item*, and an order item is one unit: an order
 for three packs of tea has three item rows. Orders lock stock when created; a cancel
@@ -6,13 +7,19 @@ releases it, shipping takes it out of the quantity, a return puts it back. Every
 change moves ``updated_at`` forward, so ``update_after`` finds it.
 
 ``created_after``/``update_after`` and ``…_before`` are inclusive ("after or on").
+
+Replies carry every field the reference pages mark required (and the optional ones a
+client may read), with the documented codes: GetOrders 14 offset, 17 date, 19 limit,
+36 status, 74 sort direction, 75 sort filter; GetOrder and GetOrderItems 16 for an
+order id the shop does not have; GetMultipleOrderItems 56 a list not written ``[1,2]``,
+38 more than 50 ids, 39 none of the ids found, 37 some of them not found.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from listsync.sandbox.harness import BadRequest
@@ -39,6 +46,22 @@ ORDER_IDS = re.compile(r"^\[\s*\d+(\s*,\s*\d+)*\s*\]$")
 MAX_OFFSET = 5000
 MAX_LIMIT = 100
 MAX_ORDER_IDS = 50
+SHOP_NAME = "HTX Sen Tây Hồ"
+PROMISE = timedelta(days=2)
+BUYER = {
+    "first_name": "Nguyễn Văn A",
+    "last_name": "",
+    "phone": "84912345678",
+    "phone2": "",
+    "address1": "Số 1 ngõ 2 Quảng An",
+    "address2": "",
+    "address3": "Hà Nội",
+    "address4": "Quận Tây Hồ",
+    "address5": "Phường Quảng An",
+    "city": "Hà Nội",
+    "post_code": "100000",
+    "country": "Vietnam",
+}
 
 
 @dataclass
@@ -164,19 +187,19 @@ class OrderStore:
         }
         status = params.get("status") or "all"
         if status != "all" and status not in STATUSES:
-            raise LazadaFault("36", "Invalid status filter")
+            raise LazadaFault("36", "E036: Invalid status filter")
         sort_by = params.get("sort_by") or "created_at"
         if sort_by not in ("created_at", "updated_at"):
-            raise LazadaFault("74", "Invalid sort filter")
+            raise LazadaFault("75", "E075: Invalid sort filter.")
         direction = (params.get("sort_direction") or "DESC").upper()
         if direction not in ("ASC", "DESC"):
-            raise LazadaFault("75", "Invalid sort direction")
+            raise LazadaFault("74", "E074: Invalid sort direction.")
         offset = parse_int("offset", params.get("offset") or 0, code="14")
         if not 0 <= offset <= MAX_OFFSET:
-            raise LazadaFault("14", f"Invalid Offset: at most {MAX_OFFSET}")
+            raise LazadaFault("14", f'E014: "{offset}" Invalid Offset')
         limit = parse_int("limit", params.get("limit") or MAX_LIMIT, code="19")
         if not 1 <= limit <= MAX_LIMIT:
-            raise LazadaFault("19", f"Invalid Limit: between 1 and {MAX_LIMIT}")
+            raise LazadaFault("19", f'E019: "{limit}" Invalid Limit')
         found = [o for o in self.orders.values() if _within(o, bounds, status)]
         field_name = "created_at" if sort_by == "created_at" else "updated_at"
         found.sort(key=lambda o: (getattr(o, field_name), o.order_id), reverse=direction == "DESC")
@@ -184,26 +207,50 @@ class OrderStore:
         return {"count": len(page), "countTotal": len(found), "orders": [_order(o) for o in page]}
 
     def get_items(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        """GetMultipleOrderItems (``/orders/items/get``)."""
         raw = params.get("order_ids")
         if not raw:
             raise missing("order_ids")
         if not ORDER_IDS.match(raw.strip()):
-            raise LazadaFault("InvalidParameter", "order_ids must be a bracketed list: [1,2,3]")
+            raise LazadaFault(
+                "56", "E056: Invalid OrdersIdList format. Must use array format [1,2]"
+            )
         ids = [int(part) for part in raw.strip()[1:-1].split(",")]
         if len(ids) > MAX_ORDER_IDS:
-            raise LazadaFault("InvalidParameter", f"order_ids can hold at most {MAX_ORDER_IDS} ids")
-        result = []
-        for order_id in ids:
-            order = self.orders.get(order_id)
-            if order is not None:
-                result.append(
-                    {
-                        "order_id": order.order_id,
-                        "order_number": order.order_id,
-                        "order_items": [_item(order, item) for item in order.items],
-                    }
-                )
-        return result
+            raise LazadaFault("38", "E038: Too many orders were requested")
+        found = [self.orders[order_id] for order_id in ids if order_id in self.orders]
+        if not found:
+            raise LazadaFault("39", "E039: No orders were found")
+        if len(found) < len(set(ids)):
+            raise LazadaFault("37", "E037: One or more order id in the list are incorrect")
+        return [
+            {
+                "order_id": order.order_id,
+                "order_number": order.order_id,
+                "order_items": [_item(order, item) for item in order.items],
+            }
+            for order in found
+        ]
+
+    def _one(self, params: dict[str, str]) -> OrderRecord:
+        raw = params.get("order_id")
+        if not raw:
+            raise missing("order_id")
+        try:
+            return self.orders[int(raw.strip())]
+        except (KeyError, ValueError):
+            raise LazadaFault("16", f'E016: "{raw}" Invalid Order ID') from None
+
+    def get_order(self, params: dict[str, str]) -> dict[str, Any]:
+        """GetOrder (``/order/get``): one order, with the page's own types."""
+        order = self._one(params)
+        return {**_order(order), "gift_option": False}
+
+    def get_order_items(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        """GetOrderItems (``/order/items/get``): one order's rows; here ``order_id`` is a
+        string, as that page types it."""
+        order = self._one(params)
+        return [{**_item(order, item), "order_id": str(order.order_id)} for item in order.items]
 
 
 def _iso(raw: str) -> datetime:
@@ -230,46 +277,95 @@ def _within(order: OrderRecord, bounds: dict[str, datetime], status: str) -> boo
 
 
 def _order(order: OrderRecord) -> dict[str, Any]:
+    """An order as GetOrders writes it: every field its page marks required."""
     total = sum(item.price for item in order.items)
     return {
         "order_id": order.order_id,
         "order_number": order.order_id,
         "created_at": lazada_time(order.created_at),
         "updated_at": lazada_time(order.updated_at),
+        "address_updated_at": lazada_time(order.created_at),
         "price": money(total),
         "shipping_fee": money(order.shipping_fee),
         "voucher": "0.00",
         "voucher_platform": "0.00",
         "voucher_seller": "0.00",
+        "voucher_code": "",
         "items_count": len(order.items),
         "statuses": order.statuses,
         "payment_method": "COD",
-        "customer_first_name": "Nguyễn Văn A",
-        "address_shipping": {"first_name": "Nguyễn Văn A", "city": "Hà Nội", "country": "Vietnam"},
+        "promised_shipping_times": lazada_time(order.created_at + PROMISE),
+        "customer_first_name": BUYER["first_name"],
+        "customer_last_name": "",
+        "address_shipping": dict(BUYER),
+        "address_billing": dict(BUYER),
+        "gift_option": "0",
+        "gift_message": "",
+        "delivery_info": "",
+        "remarks": "",
+        "branch_number": "",
+        "tax_code": "",
+        "national_registration_number": "",
+        "extra_attributes": "{}",
     }
 
 
 def _item(order: OrderRecord, item: OrderItem) -> dict[str, Any]:
+    """An order item row as GetMultipleOrderItems writes it (required fields, and the
+    optional ``sku_id``/``product_id``/``voucher_*``/``order_type``/``buyer_id``)."""
     variation = ", ".join(f"{k}:{v}" for k, v in item.sku.sale_prop.items())
-    return {
+    closed = item.status == "canceled" or item.status in RESTOCKING
+    images = item.sku.images or item.item.images
+    row = {
         "order_item_id": item.order_item_id,
         "order_id": order.order_id,
+        "shop_id": SHOP_NAME,
         "sku": item.sku.seller_sku,
         "shop_sku": item.sku.shop_sku,
         "sku_id": str(item.sku.sku_id),
         "product_id": str(item.item.item_id),
         "name": item.item.attributes.get("name", ""),
         "variation": variation,
+        "product_main_image": images[0] if images else "",
+        "product_detail_url": (
+            f"https://www.lazada.vn/-i{item.item.item_id}-s{item.sku.sku_id}.html"
+        ),
         "item_price": money(item.price),
         "paid_price": money(item.price),
         "currency": "VND",
         "status": item.status,
+        "reason": "Customer request" if closed else "",
+        "reason_detail": "",
+        "return_status": "returned" if item.status in RESTOCKING else "",
+        "cancel_return_initiator": (
+            ("return-customer" if item.status in RESTOCKING else "cancellation-customer")
+            if closed
+            else ""
+        ),
+        "shipping_type": "Dropshipping",
+        "shipping_provider_type": "standard",
+        "shipment_provider": "",
         "shipping_amount": "0.00",
+        "shipping_service_cost": 0,
         "voucher_amount": "0.00",
+        "voucher_platform": "0.00",
+        "voucher_seller": "0.00",
+        "voucher_code": "",
+        "wallet_credits": "0.00",
         "tax_amount": "0.00",
         "tracking_code": "",
-        "shipment_provider": "",
+        "tracking_code_pre": "",
         "package_id": "",
+        "invoice_number": "",
+        "purchase_order_id": "",
+        "purchase_order_number": "",
+        "promised_shipping_time": lazada_time(item.created_at + PROMISE),
+        "digital_delivery_info": "",
+        "is_digital": 0,
+        "extra_attributes": "{}",
+        "order_type": "Normal",
+        "buyer_id": "700123456",
         "created_at": lazada_time(item.created_at),
         "updated_at": lazada_time(item.updated_at),
     }
+    return row

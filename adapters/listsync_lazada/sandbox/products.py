@@ -1,6 +1,11 @@
 """The Lazada sandbox's products API: category tree, images, create/update, price and stock.
 
 The records and the rules they must pass live in :mod:`listsync_lazada.sandbox.catalog`.
+Replies and codes follow the API reference pages (docs/marketplaces/lazada.md, "Settled
+against the documentation"). Where a page names no code, a choice: over 100 SKUs in
+``sku_seller_list`` is ``70`` like a corrupt list; GetProductItem of an unknown item is
+``207`` (the page lists 207 and 208; its later rows use 207); GetCategoryAttributes of a
+parent category is ``57`` ("No attribute sets linked to that category").
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from urllib.parse import urlsplit
 
 from listsync_lazada import payload as payloads
 from listsync_lazada.sandbox.base import (
+    VN,
     LazadaFault,
+    Reply,
     SandboxConfig,
     invalid,
     missing,
@@ -24,6 +31,7 @@ from listsync_lazada.sandbox.base import (
     parse_int,
 )
 from listsync_lazada.sandbox.catalog import (
+    BRAND_ROWS,
     BY_ID,
     CATEGORIES,
     PACKAGE_FIELDS,
@@ -46,7 +54,16 @@ IMAGE_HOST = "vn-test-11.slatic.net"
 MAX_SKUS_PER_CALL = 50
 MAX_LOOKUP_SKUS = 100
 MAX_PAGE = 50
+MAX_OFFSET = 10_000
+MAX_BRAND_PAGE = 200
 FILTERS = ("all", "live", "inactive", "deleted", "pending", "rejected", "sold-out")
+DATE_BOUNDS = (
+    ("create_after", "created_at", 1),
+    ("create_before", "created_at", -1),
+    ("update_after", "updated_at", 1),
+    ("update_before", "updated_at", -1),
+)
+WAREHOUSE = "dropshipping"
 
 
 def _image_size(data: bytes) -> tuple[str, int, int] | None:
@@ -107,23 +124,62 @@ class ProductStore:
         return [node(c) for c in CATEGORIES if c.parent is None]
 
     def category_attributes(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        """GetCategoryAttributes: unknown id 4227; a parent category has no attribute set
+        of its own, so it answers 57 ("No attribute sets linked to that category")."""
         raw = params.get("primary_category_id")
         if raw is None:
             raise missing("primary_category_id")
-        category = BY_ID.get(parse_int("primary_category_id", raw))
-        if category is None or not category.leaf:
-            raise LazadaFault("201", "Invalid CategoryId")
-        base = [("name", "Tên sản phẩm", 1), ("brand", "Thương hiệu", 1)]
-        base += [("description", "Mô tả", 0), ("model", "Mẫu mã", 0)]
+        try:
+            category = BY_ID.get(int(raw.strip()))
+        except ValueError:
+            category = None
+        if category is None:
+            raise LazadaFault("4227", "Query category is null")
+        if not category.leaf:
+            raise LazadaFault("57", "E057: No attribute sets linked to that category.")
+        return [
+            {
+                "id": attribute.id,
+                "name": attribute.name,
+                "label": attribute.label,
+                "is_mandatory": int(attribute.mandatory),
+                "is_sale_prop": int(attribute.sale_prop),
+                "attribute_type": attribute.level,
+                "input_type": attribute.input_type,
+                "options": [
+                    {"id": attribute.id * 100 + index, "name": option, "en_name": option}
+                    for index, option in enumerate(attribute.options, start=1)
+                ],
+                "advanced": {"is_key_prop": 0},
+            }
+            for attribute in category.all_attributes()
+        ]
+
+    def brands(self, params: dict[str, str]) -> Reply:
+        """GetBrandByPages: ``startRow`` (an offset) and ``pageSize`` (default 40, max 200)."""
+        if params.get("startRow") in (None, ""):
+            raise missing("startRow")
+        start = parse_int("startRow", params["startRow"])
+        size = parse_int("pageSize", params.get("pageSize") or 40)
+        if start < 0:
+            raise invalid("startRow", "not below 0")
+        if not 1 <= size <= MAX_BRAND_PAGE:
+            raise invalid("pageSize", f"between 1 and {MAX_BRAND_PAGE}")
         rows = [
-            {"name": name, "label": label, "is_mandatory": flag, "attribute_type": "normal"}
-            for name, label, flag in base
+            {"brand_id": brand_id, "name": name, "global_identifier": ident, "name_en": name_en}
+            for brand_id, name, ident, name_en in BRAND_ROWS
         ]
-        rows += [
-            {"name": name, "label": label, "is_mandatory": 1, "attribute_type": "normal"}
-            for name, label in category.required
-        ]
-        return rows
+        total = len(rows)
+        data = {
+            "start_row": start,
+            "page_index": start // size + 1,
+            "page_size": size,
+            "total_page": (total + size - 1) // size,
+            "total_record": total,
+            "enable_total": True,
+            "module": rows[start : start + size],
+        }
+        return Reply(data, {"success": True, "error_code": None, "error_msg": None})
 
     # -- images ----------------------------------------------------------------------
     def upload(self, files: dict[str, list[Any]]) -> dict[str, Any]:
@@ -244,13 +300,19 @@ class ProductStore:
         candidate.updated_at = now
         self._next_sku += added
         self.items[item.item_id] = candidate
-        return {"item_id": item.item_id, "sku_list": [_sku_ids(s) for s in candidate.skus]}
+        # UpdateProduct answers ``variation`` and ``item_status`` only: no SKU ids.
+        return {"item_status": candidate.status(now), "variation": _variation(candidate)}
 
     def _item_for_update(self, product: dict[str, Any], skus_in: list[Any]) -> ItemRecord:
         if product.get("ItemId") not in (None, ""):
             item = self.items.get(parse_int("ItemId", product["ItemId"]))
             if item is None:
-                raise fail("ItemId", f"item {product['ItemId']} does not exist")
+                raise LazadaFault(
+                    "4137",
+                    "The item id entered in the request does not exist on the current country "
+                    "and store, please call the GetProducts/GetProductItem API to query for the "
+                    "correct item id.",
+                )
             return item
         for raw in skus_in:
             found = self.owner(str((raw or {}).get("SellerSku") or ""))
@@ -275,7 +337,7 @@ class ProductStore:
         return None
 
     # -- price and stock -------------------------------------------------------------
-    def price_quantity(self, params: dict[str, str]) -> None:
+    def price_quantity(self, params: dict[str, str]) -> dict[str, Any]:
         product = product_of(payload_of(params))
         skus_in = payloads.as_list((product.get("Skus") or {}).get("Sku"))
         if not skus_in:
@@ -292,6 +354,7 @@ class ProductStore:
                 failures.append({"field": "SellerSku", "seller_sku": name, "message": message})
         if failures:
             raise LazadaFault("501", "Update failed", detail=failures)
+        return {}
 
     def _set_offer(self, raw: Any) -> None:
         if not isinstance(raw, dict):
@@ -328,15 +391,12 @@ class ProductStore:
     def get_products(self, params: dict[str, str], now: datetime) -> dict[str, Any]:
         wanted = params.get("filter") or "all"
         if wanted not in FILTERS:
-            raise invalid("filter", f"use one of {', '.join(FILTERS)}")
-        limit = parse_int("limit", params.get("limit") or 10)
-        offset = parse_int("offset", params.get("offset") or 0)
-        if not 1 <= limit <= MAX_PAGE:
-            raise invalid("limit", f"between 1 and {MAX_PAGE}")
-        if not 0 <= offset <= 10_000:
-            raise invalid("offset", "between 0 and 10000")
+            raise LazadaFault("36", "E036: Invalid status filter")
+        limit = _count(params, "limit", 10, "19", "Invalid Limit", 1, MAX_PAGE)
+        offset = _count(params, "offset", 0, "14", "Invalid Offset", 0, MAX_OFFSET)
+        bounds = {name: _date(params[name]) for name, _, _ in DATE_BOUNDS if params.get(name)}
         items = sorted(self.items.values(), key=lambda i: i.item_id)
-        items = [item for item in items if _filter(wanted, item, now)]
+        items = [i for i in items if _filter(wanted, i, now) and _dated(i, bounds)]
         if "sku_seller_list" in params:
             wanted_skus = _sku_list(params["sku_seller_list"])
             lag = timedelta(seconds=self.config.sku_lookup_lag)
@@ -351,10 +411,13 @@ class ProductStore:
 
     def get_item(self, params: dict[str, str], now: datetime) -> dict[str, Any]:
         if not params.get("item_id"):
-            raise missing("item_id")
-        item = self.items.get(parse_int("item_id", params["item_id"]))
+            raise LazadaFault("200", "E200: Empty SellerSku")
+        try:
+            item = self.items.get(int(params["item_id"].strip()))
+        except ValueError:
+            item = None
         if item is None:
-            raise invalid("item_id", "no such item")
+            raise LazadaFault("207", "SKU not exist")
         return render(item, now)
 
 
@@ -375,21 +438,124 @@ def _filter(wanted: str, item: ItemRecord, now: datetime) -> bool:
     return False
 
 
+def _count(
+    params: dict[str, str], name: str, default: int, code: str, what: str, low: int, high: int
+) -> int:
+    """``limit`` / ``offset``: a whole number in range, else Lazada's E0nn "%s" <what>."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise LazadaFault(code, f'E0{code}: "{raw}" {what}')
+    return value
+
+
+def _date(raw: str) -> datetime:
+    """An ISO 8601 date or time (``+0800`` or ``+08:00``; no offset: Vietnam time), else 17."""
+    try:
+        moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise LazadaFault("17", f'E017: "{raw}" Invalid Date Format') from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN)
+
+
+def _dated(item: ItemRecord, bounds: dict[str, datetime]) -> bool:
+    """Within every bound given; "after" and "before" include the moment itself."""
+    for name, field_name, sign in DATE_BOUNDS:
+        bound = bounds.get(name)
+        moment: datetime = getattr(item, field_name)
+        if bound is not None and (moment < bound if sign > 0 else moment > bound):
+            return False
+    return True
+
+
 def _sku_list(raw: str) -> set[str]:
+    corrupt = LazadaFault("70", "E070: You have corrupt data in your sku seller list.")
     try:
         values = json.loads(raw)
     except ValueError:
-        raise invalid("sku_seller_list", "a JSON array of seller SKUs") from None
+        raise corrupt from None
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise invalid("sku_seller_list", "a JSON array of seller SKUs")
+        raise corrupt
     if len(values) > MAX_LOOKUP_SKUS:
-        raise invalid("sku_seller_list", f"at most {MAX_LOOKUP_SKUS} SKUs")
+        raise corrupt
     return {value.casefold() for value in values}
 
 
-def _number(value: Decimal) -> Any:
-    """Lazada writes product prices and sizes as JSON numbers, often with a ``.0``."""
-    return float(value)
+def _variation(item: ItemRecord) -> dict[str, Any]:
+    """The declared custom variations as GetProductItem writes them: options as a list."""
+    out = {}
+    for key, entry in item.variation.items():
+        if not isinstance(entry, dict):
+            continue
+        options = entry.get("options")
+        if isinstance(options, dict):
+            options = options.get("option")
+        name = str(entry.get("name") or "")
+        out[key] = {
+            "name": name,
+            "label": name,
+            "hasImage": str(entry.get("hasImage", "false")).lower() == "true",
+            "customize": str(entry.get("customize", "true")).lower() == "true",
+            "options": [str(o) for o in payloads.as_list(options)],
+        }
+    return out
+
+
+def _package(name: str, value: Decimal) -> str:
+    """Sizes as Lazada writes them: strings, centimetres with two decimals ("10.00"),
+    the weight as given ("0.3")."""
+    if name == "package_weight":
+        return format(value.normalize(), "f")
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+def _money(value: Decimal | None) -> int:
+    """A VND price as GetProductItem's sample writes it: a JSON number, whole dong."""
+    return int(value) if value is not None else 0
+
+
+def render_sku(item: ItemRecord, sku: SkuRecord) -> dict[str, Any]:
+    """One SKU of GetProducts / GetProductItem, as the reference pages' samples show it.
+
+    Stock lives per warehouse: ``totalQuantity`` is what the seller set, ``occupyQuantity``
+    what open orders hold, ``sellableQuantity`` (and the SKU's ``quantity`` and
+    ``Available``) what is left to sell. There is no SKU-level ``sellableQuantity``.
+    Sale properties are SKU keys (``"size": "100g"``), as in the samples.
+    """
+    sellable = sku.sellable
+    view: dict[str, Any] = {
+        "Status": "active",
+        "SellerSku": sku.seller_sku,
+        "ShopSku": sku.shop_sku,
+        "SkuId": sku.sku_id,
+        "Url": f"https://www.lazada.vn/-i{item.item_id}-s{sku.sku_id}.html",
+        "quantity": sellable,
+        "Available": sellable,
+        "multiWarehouseInventories": [
+            {
+                "warehouseCode": WAREHOUSE,
+                "totalQuantity": sku.quantity,
+                "occupyQuantity": sku.reserved,
+                "withholdQuantity": 0,
+                "quantity": sellable,
+                "sellableQuantity": sellable,
+            }
+        ],
+        "fblWarehouseInventories": [],
+        "channelInventories": [],
+        "price": _money(sku.price),
+        "special_price": _money(sku.special_price),
+        **{name: _package(name, value) for name, value in sku.package.items()},
+        "Images": list(sku.images),
+    }
+    for name, value in sku.sale_prop.items():
+        view.setdefault(name, value)
+    return view
 
 
 def render(item: ItemRecord, now: datetime) -> dict[str, Any]:
@@ -398,23 +564,11 @@ def render(item: ItemRecord, now: datetime) -> dict[str, Any]:
         "primary_category": item.category,
         "attributes": dict(item.attributes),
         "images": list(item.images),
+        "marketImages": [],
         "status": item.status(now),
+        "trialProduct": False,
+        "variation": _variation(item),
         "created_time": now_ms(item.created_at),
         "updated_time": now_ms(item.updated_at),
-        "skus": [
-            {
-                "SellerSku": sku.seller_sku,
-                "ShopSku": sku.shop_sku,
-                "SkuId": sku.sku_id,
-                "Status": "active",
-                "quantity": sku.quantity,
-                "sellableQuantity": sku.sellable,
-                "price": _number(sku.price),
-                "special_price": _number(sku.special_price) if sku.special_price else 0,
-                **{name: _number(value) for name, value in sku.package.items()},
-                "saleProp": dict(sku.sale_prop),
-                "Images": list(sku.images),
-            }
-            for sku in item.skus
-        ],
+        "skus": [render_sku(item, sku) for sku in item.skus],
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,6 +56,48 @@ def test_token_create_answers_lifetimes_and_seller(server: SandboxServer) -> Non
     assert (body["expires_in"], body["refresh_expires_in"]) == (7 * DAY, 14 * DAY)
     assert body["country_user_info"][0]["seller_id"] == SELLER_ID
     assert body["access_token"] and body["refresh_token"]
+
+
+def test_token_replies_carry_account_id(server: SandboxServer) -> None:
+    """GenerateAccessToken / RefreshAccessToken: ``account_id``, null for seller_center."""
+    body = grant(server)
+    assert "account_id" in body and body["account_id"] is None
+    assert body["account_platform"] == "seller_center"
+    again = raw_call(
+        server,
+        "/auth/token/refresh",
+        {"refresh_token": body["refresh_token"]},
+        method="POST",
+        auth=True,
+    ).json()
+    assert again["code"] == "0" and "account_id" in again
+
+
+def test_token_reply_with_user_info_keyed_by_country(server: SandboxServer, tmp_path: Path) -> None:
+    """The pages' samples write country_user_info as an object keyed by country."""
+    sample = {
+        "code": "0",
+        "request_id": "1",
+        "access_token": "50000601c30atpedfgu3LVvik87Ixlsvle3mSoB7701ceb156fPunYZ43GBg",
+        "refresh_token": "500016000300bwa2WteaQyfwBMnPxurcA0mXGhQdTt18356663CfcDTYpWoi",
+        "expires_in": 604800,
+        "refresh_expires_in": "1209600",  # String on GenerateAccessToken's field list
+        "account_id": "7063844",
+        "account": "xxx@126.com",
+        "account_platform": "seller_center",
+        "country": "vn",
+        "country_user_info": {
+            "sg": {"seller_id": "1001", "user_id": 10101},
+            "vn": {"seller_id": "2001", "user_id": 20101},
+        },
+    }
+    tokens = MemoryTokenStore()
+    channel = connect(server, tmp_path, tokens=tokens, authorize=False)
+    server.add_fault(action="status", status=200, path="/auth/rest/auth/token/create", body=sample)
+    assert channel.authorize(REDIRECT + "?code=0_100987_x") == "2001"
+    stored = tokens.load("lazada", "2001")
+    assert stored is not None and stored.refresh_expires_at is not None
+    assert (stored.extra["user_id"], stored.extra["account_id"]) == ("20101", "7063844")
 
 
 def test_code_is_single_use(server: SandboxServer) -> None:
@@ -137,9 +179,11 @@ def test_unconnected_channel_says_run_auth(server: SandboxServer, tmp_path: Path
         channel.find_listing("X")
 
 
+@pytest.mark.parametrize("error_status", [200, 400, 401])  # UNCONFIRMED: a setting
 def test_refused_token_is_refreshed_once_and_saved_first(
-    server: SandboxServer, tmp_path: Path
+    server: SandboxServer, tmp_path: Path, error_status: int
 ) -> None:
+    app_of(server).configure(error_status=error_status)
     tokens = MemoryTokenStore()
     channel = connect(server, tmp_path, tokens=tokens)
     saves = tokens.saves
@@ -202,3 +246,40 @@ def test_a_clock_hours_off_is_explained(server: SandboxServer, tmp_path: Path) -
     with pytest.raises(ClockSkewError, match="clock is more than 2 hours off"):
         channel.find_listing("X")
     assert len(server.calls(path="/rest/products/get")) == 1  # not retried
+
+
+@pytest.mark.parametrize("rotates", [True, False], ids=["rotates", "reused"])
+@pytest.mark.parametrize("extends", [True, False], ids=["extends", "fixed"])
+def test_channel_under_each_refresh_setting(
+    server: SandboxServer, tmp_path: Path, rotates: bool, extends: bool
+) -> None:
+    """Whether a refresh hands out a new refresh token, and whether it moves its expiry,
+    is UNCONFIRMED: the sandbox can do either, and the channel follows what it is told."""
+    app = app_of(server)
+    app.configure(refresh_rotates=rotates, refresh_extends=extends)
+    clock = FakeClock(datetime.now(UTC))
+    tokens = MemoryTokenStore()
+    channel = connect(server, tmp_path, clock=clock, tokens=tokens)
+
+    def later(days: float) -> None:
+        clock.advance(days * DAY)
+        app.clock.advance(days * DAY)
+
+    first = tokens.load("lazada", SELLER_ID)
+    assert first is not None and first.refresh_token and first.refresh_expires_at
+    later(7)  # the access token has run out
+    assert channel.find_listing("X") is None
+    second = tokens.load("lazada", SELLER_ID)
+    assert second is not None and second.refresh_token and second.refresh_expires_at
+    renewed = second.refresh_token.get_secret_value() != first.refresh_token.get_secret_value()
+    assert renewed is rotates
+    end = clock.now() + timedelta(days=14) if extends else first.refresh_expires_at
+    assert abs((second.refresh_expires_at - end).total_seconds()) < 5
+    later(7.5)  # past the first refresh token's 14 days, the access token out again
+    if extends:
+        assert channel.find_listing("X") is None
+        assert len(server.calls("POST", "/auth/rest/auth/token/refresh")) == 2
+    else:
+        with pytest.raises(AuthError, match="authorization has ended"):
+            channel.find_listing("X")
+        assert len(server.calls("POST", "/auth/rest/auth/token/refresh")) == 1

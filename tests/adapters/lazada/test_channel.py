@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from listsync_lazada.channel import LazadaChannel
+from listsync_lazada.channel import LazadaChannel, sellable_stock
 from listsync_lazada.sandbox.app import LazadaSandbox
 
 from listsync.catalog.model import LocalizedText, Product, Variant
@@ -243,10 +243,11 @@ def test_offers_refused_before_sending(channel: LazadaChannel, server: SandboxSe
     assert len(server.calls("POST", PRICE_QUANTITY)) == calls
 
 
+@pytest.mark.parametrize("error_status", [200, 400, 403])  # UNCONFIRMED: a setting
 def test_refusals_read_as_sentences(
-    server: SandboxServer, tmp_path: Path, app: LazadaSandbox
+    server: SandboxServer, tmp_path: Path, app: LazadaSandbox, error_status: int
 ) -> None:
-    """A brand Lazada knows, but not in this category: 4142, said so, even with HTTP 400."""
+    """A brand Lazada knows, but not in this category: 4142, said so, whatever the status."""
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "tea.png").write_bytes(png())
     mapping = tmp_path / "lazada.yaml"
@@ -255,7 +256,7 @@ def test_refusals_read_as_sentences(
         " package: {length_cm: 9, width_cm: 9, height_cm: 9}}\n",
         encoding="utf-8",
     )
-    app.configure(error_status=400)
+    app.configure(error_status=error_status)
     channel = connect(server, tmp_path, mapping_file=mapping)
     with pytest.raises(RejectedError) as caught:
         channel.create_listing(channel.map_product(tea(sizes=0)))
@@ -279,3 +280,96 @@ def test_find_without_variants_needs_no_mapping_first(
     fresh = connect(server, tmp_path, clock=clock)
     found = fresh.find_listing("SOLO")
     assert found is not None and found.units.keys() == {"SOLO"}
+
+
+def test_stock_is_read_from_the_warehouse_inventories(
+    channel: LazadaChannel, app: LazadaSandbox
+) -> None:
+    """GetProductItem has no SKU-level sellableQuantity: the stock left to sell is the sum
+    of multiWarehouseInventories[].sellableQuantity."""
+    listing = publish(channel, tea(), stock=7)
+    app.create_orders({"sku": "TSTH-1", "quantity": 3})
+    assert channel.stock_levels(listing) == {"TSTH-1": 4, "TSTH-2": 7}
+
+
+@pytest.mark.parametrize(
+    ("sku", "stock"),
+    [
+        (
+            {
+                "multiWarehouseInventories": [
+                    {"warehouseCode": "a", "sellableQuantity": 20},
+                    {"warehouseCode": "b", "sellableQuantity": "30"},
+                ],
+                "Available": 7,
+                "quantity": 9,
+            },
+            50,
+        ),
+        ({"Available": 7, "quantity": 9}, 7),
+        ({"quantity": "9"}, 9),
+        ({"sellableQuantity": 5}, None),  # not a documented SKU field
+    ],
+)
+def test_sellable_stock_the_documented_way(sku: dict[str, Any], stock: int | None) -> None:
+    assert sellable_stock(sku) == stock
+
+
+def test_update_reads_the_ids_of_added_skus_back(
+    channel: LazadaChannel, server: SandboxServer
+) -> None:
+    """UpdateProduct answers no SKU ids: the channel asks GetProductItem, once."""
+    listing = publish(channel, tea())
+    before = len(server.calls("GET", "/rest/product/item/get"))
+    same = channel.update_listing(listing, channel.map_product(tea()))
+    assert same.units == listing.units
+    assert len(server.calls("GET", "/rest/product/item/get")) == before  # nothing added
+    grown = channel.update_listing(listing, channel.map_product(tea(sizes=3)))
+    assert set(grown.units) == {"TSTH-1", "TSTH-2", "TSTH-3"}
+    assert len(server.calls("GET", "/rest/product/item/get")) == before + 1
+    results = channel.set_offers([OfferUpdate(grown, Offer("TSTH-3", 4))])
+    assert [r.ok for r in results] == [True]
+
+
+def test_attribute_outside_its_options_is_refused_before_anything_is_sent(
+    channel: LazadaChannel, server: SandboxServer
+) -> None:
+    override = {"lazada": {"attributes": {"tea_type": "Trà sữa"}}}
+    draft = channel.map_product(tea(channels=override))
+    with pytest.raises(RejectedError, match="'Trà sữa' is not an option of the Lazada"):
+        channel.create_listing(draft)
+    assert server.calls("POST", "/rest/image/upload") == []
+    assert server.calls("POST", CREATE) == []
+    listing = publish(
+        channel, tea("OK", channels={"lazada": {"attributes": {"tea_type": "Trà xanh"}}})
+    )
+    assert listing.state is ListingState.LIVE
+    assert len(server.calls("GET", "/rest/category/attributes/get")) == 1  # once per category
+
+
+def test_review_state_reads_the_documented_sample_shape(
+    channel: LazadaChannel, server: SandboxServer
+) -> None:
+    """GetProductItem's sample writes itemId and rejectReason in camel case."""
+    listing = publish(channel, tea())
+    sample = {
+        "code": "0",
+        "request_id": "1",
+        "data": {
+            "itemId": int(listing.remote_id),
+            "status": "Rejected",
+            "rejectReason": [{"violationDetail": "Ảnh mờ", "suggestion": "Chụp lại ảnh"}],
+            "skus": [
+                {"SellerSku": sku, "SkuId": int(unit), "Available": 1}
+                for sku, unit in listing.units.items()
+            ],
+        },
+    }
+    server.add_fault(action="status", status=200, path="/rest/product/item/get", body=sample)
+    seen = channel.review_state(listing)
+    assert (seen.remote_id, seen.state, seen.units) == (
+        listing.remote_id,
+        ListingState.REJECTED,
+        listing.units,
+    )
+    assert seen.reasons == ("Ảnh mờ — Chụp lại ảnh",)

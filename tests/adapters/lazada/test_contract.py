@@ -16,7 +16,8 @@ class TestLazadaContract(ChannelContract):
     plugin = plugin
     create_path = "/rest/product/create"
     cancelled_status = "canceled"
-    token_lifetime = timedelta(days=7)  # a test app's access token (lazada.md 2.3)
+    # a test app's access token (docs/marketplaces/lazada.md §2.3)
+    token_lifetime = timedelta(days=7)
 
     def publish(self, channel: Channel, product: Product) -> RemoteListing:
         """As the suite's, but with stock to sell: a Draft's offers carry stock 0, because

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from listsync_lazada.sandbox.app import LazadaSandbox
+from listsync_lazada.sandbox.app import APP_SECRET, SELLER_ID, LazadaSandbox
 from listsync_lazada.settings import LazadaSettings
 from listsync_lazada.signing import sign, string_to_sign
 
@@ -112,9 +114,50 @@ def test_access_token_required_and_checked(server: SandboxServer, token: str) ->
     assert body["message"] == "The specified access token is invalid or expired"
 
 
-def test_only_sha256_signatures(server: SandboxServer, token: str) -> None:
+def test_hmac_sign_method_is_hmac_md5() -> None:
+    """The guide's Java sample signs ``sign_method=hmac`` with encryptWithHmac (HMAC-MD5,
+    32 hex digits as in its ``sign_method=hmac`` sample request); the value is computed
+    from the official vector's string with Python's hmac."""
+    params = {
+        "app_key": "123456",
+        "access_token": "test",
+        "timestamp": "1517820392000",
+        "sign_method": "hmac",
+        "order_id": "1234",
+    }
+    text = string_to_sign("/order/get", params)
+    expected = hmac.new(b"helloworld", text.encode(), hashlib.md5).hexdigest().upper()
+    assert sign("/order/get", params, "helloworld", "hmac") == expected
+    assert len(expected) == 32
+
+
+@pytest.mark.parametrize("method", ["sha256", "hmac", "HMAC"])
+def test_sign_methods_the_guide_accepts(server: SandboxServer, token: str, method: str) -> None:
+    values = signed_params("/products/get", {"filter": "all"}, token=token)
+    values["sign_method"] = method
+    values["sign"] = sign("/products/get", values, APP_SECRET, method)
+    body = requests.get(server.root_url + "/rest/products/get", params=values, timeout=5).json()
+    assert body["code"] == "0", body
+    values["sign"] = sign(
+        "/products/get", values, APP_SECRET, "sha256" if method != "sha256" else "hmac"
+    )
+    body = requests.get(server.root_url + "/rest/products/get", params=values, timeout=5).json()
+    assert body["code"] == "IncompleteSignature"  # signed with the other digest
+
+
+def test_unknown_sign_methods_are_refused(server: SandboxServer, token: str) -> None:
     body = raw_call(server, "/products/get", token=token, tamper={"sign_method": "md5"}).json()
     assert body["code"] == "InvalidParameter" and "sign_method" in body["message"]
+
+
+def test_seller_get(server: SandboxServer, token: str) -> None:
+    body = raw_call(server, "/seller/get", token=token).json()
+    assert body["code"] == "0", body
+    seller = body["data"]
+    assert seller["seller_id"] == int(SELLER_ID) and isinstance(seller["seller_id"], int)
+    assert {"name", "name_company", "short_code", "logo_url", "email", "cb"} <= set(seller)
+    assert (seller["status"], seller["verified"], seller["cb"]) == ("ACTIVE", True, False)
+    assert raw_call(server, "/seller/get").json()["code"] == "MissingParameter"
 
 
 def test_unknown_app_key_is_refused(server: SandboxServer, token: str) -> None:
@@ -158,6 +201,9 @@ def test_sandbox_constructor_takes_settings() -> None:
     assert (app.config.sku_lookup_lag, app.config.error_status) == (5, 403)
     with pytest.raises(ValueError, match="unknown sandbox settings"):
         LazadaSandbox(no_such_setting=1)
+    for status in (500, 429, 302):  # the core reads these itself, whatever the body says
+        with pytest.raises(ValueError, match="error_status"):
+            LazadaSandbox(error_status=status)
 
 
 def test_describe_keys_are_settings_fields(server: SandboxServer) -> None:

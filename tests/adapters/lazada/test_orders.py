@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from listsync_lazada.channel import LazadaChannel
 from listsync_lazada.orders import order_state
 from listsync_lazada.sandbox.app import LazadaSandbox
@@ -61,8 +62,10 @@ def orders_get(server: SandboxServer, token: str, **params: Any) -> dict[str, An
         ({"limit": 0}, "19"),
         ({"offset": 5001}, "14"),
         ({"status": "paid"}, "36"),
-        ({"sort_by": "price"}, "74"),
-        ({"sort_direction": "UP"}, "75"),
+        ({"sort_by": "price"}, "75"),  # E075: Invalid sort filter
+        ({"sort_direction": "UP"}, "74"),  # E074: Invalid sort direction
+        ({"update_before": "yesterday"}, "17"),
+        ({"created_before": "2024-02-30T00:00:00+07:00"}, "17"),
     ],
 )
 def test_orders_get_refusals(
@@ -80,10 +83,118 @@ def test_orders_get_accepts_the_offset_limit_edges(server: SandboxServer, token:
 
 def test_order_items_need_a_bracketed_list_of_at_most_50(server: SandboxServer, token: str) -> None:
     bad = raw_call(server, "/orders/items/get", {"order_ids": "1,2"}, token=token).json()
-    assert bad["code"] == "InvalidParameter"
+    assert bad["code"] == "56"  # E056: Invalid OrdersIdList format. Must use array format [1,2]
     ids = "[" + ",".join(str(i) for i in range(51)) + "]"
     many = raw_call(server, "/orders/items/get", {"order_ids": ids}, token=token).json()
-    assert many["code"] == "InvalidParameter"
+    assert many["code"] == "38"  # E038: Too many orders were requested
+
+
+def test_multiple_order_items_of_unknown_orders_are_39_or_37(
+    server: SandboxServer, app: LazadaSandbox, token: str
+) -> None:
+    listed(app, ("LT-1", 10, 125_000))
+    (order_id,) = app.create_orders({"sku": "LT-1", "quantity": 1})
+    none = raw_call(server, "/orders/items/get", {"order_ids": "[1,2]"}, token=token).json()
+    assert none["code"] == "39"  # E039: No orders were found
+    some = raw_call(
+        server, "/orders/items/get", {"order_ids": f"[{order_id},2]"}, token=token
+    ).json()
+    assert some["code"] == "37"  # E037: One or more order id in the list are incorrect
+
+
+def test_order_get_and_order_items_get_answer_one_order(
+    server: SandboxServer, app: LazadaSandbox, token: str
+) -> None:
+    listed(app, ("LT-1", 10, 125_000))
+    (order_id,) = app.create_orders({"sku": "LT-1", "quantity": 2})
+    order = raw_call(server, "/order/get", {"order_id": order_id}, token=token).json()
+    assert order["code"] == "0", order
+    data = order["data"]
+    assert (data["order_id"], data["price"], data["statuses"]) == (
+        int(order_id),
+        "250000.00",
+        ["pending"],
+    )
+    assert data["gift_option"] is False  # GetOrder types it Boolean
+    assert set(ORDER_FIELDS) <= set(data)
+    assert set(ADDRESS_FIELDS) <= set(data["address_billing"])
+    rows = raw_call(server, "/order/items/get", {"order_id": order_id}, token=token).json()
+    assert rows["code"] == "0", rows
+    assert [r["order_id"] for r in rows["data"]] == [order_id, order_id]  # a String there
+    assert {r["sku"] for r in rows["data"]} == {"LT-1"}
+    assert set(ITEM_FIELDS) <= set(rows["data"][0])
+
+
+@pytest.mark.parametrize("path", ["/order/get", "/order/items/get"])
+def test_unknown_order_id_is_16(server: SandboxServer, token: str, path: str) -> None:
+    body = raw_call(server, path, {"order_id": "404"}, token=token).json()
+    assert body["code"] == "16" and "Invalid Order ID" in body["message"]
+    assert raw_call(server, path, {}, token=token).json()["code"] == "MissingParameter"
+
+
+# Every field the GetOrders / GetOrder and GetMultipleOrderItems / GetOrderItems pages
+# mark required.
+ORDER_FIELDS = (
+    "order_id", "order_number", "created_at", "updated_at", "price", "shipping_fee",
+    "voucher", "voucher_code", "items_count", "statuses", "payment_method",
+    "promised_shipping_times", "customer_first_name", "customer_last_name",
+    "address_shipping", "address_billing", "gift_option", "gift_message", "delivery_info",
+    "remarks", "branch_number", "tax_code", "national_registration_number",
+    "extra_attributes",
+)  # fmt: skip
+ADDRESS_FIELDS = (
+    "first_name", "last_name", "phone", "phone2", "address1", "address2", "address3",
+    "address4", "address5", "city", "post_code", "country",
+)  # fmt: skip
+ITEM_FIELDS = (
+    "order_item_id", "order_id", "shop_id", "sku", "shop_sku", "name", "variation",
+    "product_main_image", "product_detail_url", "item_price", "paid_price", "currency",
+    "status", "reason", "reason_detail", "return_status", "shipping_type",
+    "shipping_provider_type", "shipment_provider", "shipping_amount", "shipping_service_cost",
+    "voucher_amount", "voucher_code", "wallet_credits", "tax_amount", "tracking_code",
+    "tracking_code_pre", "package_id", "invoice_number", "purchase_order_id",
+    "purchase_order_number", "promised_shipping_time", "digital_delivery_info", "is_digital",
+    "extra_attributes", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def test_orders_and_items_carry_the_documented_fields(
+    server: SandboxServer, app: LazadaSandbox, token: str
+) -> None:
+    listed(app, ("LT-1", 10, 125_000))
+    (order_id,) = app.create_orders({"sku": "LT-1", "quantity": 2})
+    order = orders_get(server, token)["data"]["orders"][0]
+    assert set(ORDER_FIELDS) | {"address_updated_at"} <= set(order)
+    assert set(ADDRESS_FIELDS) <= set(order["address_billing"])
+    assert set(ADDRESS_FIELDS) <= set(order["address_shipping"])
+    assert order["promised_shipping_times"] and order["gift_option"] == "0"
+    body = raw_call(server, "/orders/items/get", {"order_ids": f"[{order_id}]"}, token=token)
+    rows = body.json()["data"][0]["order_items"]
+    assert set(ITEM_FIELDS) <= set(rows[0])
+    assert isinstance(rows[0]["order_id"], int) and isinstance(rows[0]["is_digital"], int)
+    assert (rows[0]["reason"], rows[0]["return_status"], rows[0]["shipping_type"]) == (
+        "",
+        "",
+        "Dropshipping",
+    )
+    app.set_order_status(order_id, "canceled")
+    body = raw_call(server, "/orders/items/get", {"order_ids": f"[{order_id}]"}, token=token)
+    row = body.json()["data"][0]["order_items"][0]
+    assert row["reason"] and row["cancel_return_initiator"] == "cancellation-customer"
+
+
+def test_sandbox_orders_are_all_or_nothing(server: SandboxServer, app: LazadaSandbox) -> None:
+    listed(app, ("LT-1", 3, 125_000), ("LT-2", 2, 90_000))
+    response = requests.post(
+        server.root_url + "/_sandbox/orders", json={"count": 6, "days": 1}, timeout=5
+    )
+    assert response.status_code == 400 and "none was made" in response.json()["message"]
+    assert app.state()["order_count"] == 0
+    assert {u["sku"]: u["reserved"] for u in app.state()["listings"]} == {"LT-1": 0, "LT-2": 0}
+    response = requests.post(
+        server.root_url + "/_sandbox/orders", json={"count": 5, "days": 1}, timeout=5
+    )
+    assert response.status_code == 200 and len(response.json()["order_ids"]) == 5
 
 
 def test_one_item_row_per_unit_with_status_and_money_strings(

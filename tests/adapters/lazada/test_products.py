@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from listsync_lazada.payload import dump_xml
 from listsync_lazada.sandbox.app import LazadaSandbox
+from listsync_lazada.sandbox.base import VN
 
 from listsync.sandbox.harness import SandboxServer
 from tests.adapters.lazada.support import grant, png, raw_call
@@ -111,17 +113,35 @@ def test_malformed_payload_is_error_5(server: SandboxServer, token: str) -> None
     assert body["code"] == "5"
 
 
-def test_invalid_category_is_201(server: SandboxServer, token: str, image: str) -> None:
-    assert create(server, token, product(image, PrimaryCategory="10000001"))["code"] == "201"
+def test_unknown_category_is_201(server: SandboxServer, token: str, image: str) -> None:
     assert create(server, token, product(image, PrimaryCategory="999"))["code"] == "201"
 
 
-def test_required_category_attribute(server: SandboxServer, token: str, image: str) -> None:
+def test_category_that_is_not_a_leaf_is_4134(server: SandboxServer, token: str, image: str) -> None:
+    body = create(server, token, product(image, PrimaryCategory="10000001"))
+    assert body["code"] == "4134"
+    assert body["message"] == "Please select the last level category."
+
+
+def test_missing_mandatory_category_attribute_is_4110(
+    server: SandboxServer, token: str, image: str
+) -> None:
     tree = product(image)
     del tree["Attributes"]["shelf_life"]
     body = create(server, token, tree)
-    assert body["code"] == "500"
+    assert body["code"] == "4110" and body["message"].startswith("BIZ_CHECK_CAT_PROP_MANDATORY")
     assert body["detail"][0]["field"] == "shelf_life"
+
+
+def test_select_value_outside_its_options_is_4115(
+    server: SandboxServer, token: str, image: str
+) -> None:
+    tree = product(image)
+    tree["Attributes"]["tea_type"] = "Trà sữa"
+    body = create(server, token, tree)
+    assert body["code"] == "4115" and body["detail"][0]["field"] == "tea_type"
+    tree["Attributes"]["tea_type"] = "Trà ướp hoa"
+    assert create(server, token, tree)["code"] == "0"
 
 
 def test_duplicate_seller_sku_in_the_shop_is_4105(
@@ -160,10 +180,11 @@ def test_too_many_images_is_4169(server: SandboxServer, token: str, image: str) 
     assert create(server, token, product(image, Images={"Image": [image] * 9}))["code"] == "4169"
 
 
-def test_external_image_url_is_refused(server: SandboxServer, token: str, image: str) -> None:
+def test_external_image_url_is_4138(server: SandboxServer, token: str, image: str) -> None:
     tree = product(image, Images={"Image": ["https://example.com/tea.png"]})
     body = create(server, token, tree)
-    assert body["code"] == "500" and "Lazada image" in body["detail"][0]["message"]
+    assert body["code"] == "4138" and body["message"].startswith("BIZ_CHECK_EXIST_OUTER_IMAGE")
+    assert "Lazada image" in body["detail"][0]["message"]
 
 
 def test_brand_not_valid_in_category_is_4142(server: SandboxServer, token: str, image: str) -> None:
@@ -205,6 +226,16 @@ def test_decimal_vnd_price_is_4104(server: SandboxServer, token: str, image: str
     assert create(server, token, tree)["code"] == "4104"
 
 
+def test_decimal_special_price_is_4121(server: SandboxServer, token: str, image: str) -> None:
+    tree = product(image, Skus={"Sku": [sku(special_price="99000.5")]})
+    assert create(server, token, tree)["code"] == "4121"
+
+
+def test_zero_price_is_4118(server: SandboxServer, token: str, image: str) -> None:
+    body = create(server, token, product(image, Skus={"Sku": [sku(price="0")]}))
+    assert body["code"] == "4118" and body["message"].startswith("BIZ_CHECK_PRICE_IS_ZERO")
+
+
 def test_more_than_two_sale_props(server: SandboxServer, token: str, image: str) -> None:
     props = {"size": "S", "color_family": "Lam", "pattern": "Sen"}
     tree = product(image, Skus={"Sku": [sku(saleProp=props)]})
@@ -242,8 +273,8 @@ def test_update_changes_content_and_adds_skus(
     }
     body = send(server, token, "/product/update", tree)
     assert body["code"] == "0", body
-    assert [s["seller_sku"] for s in body["data"]["sku_list"]] == ["LT-1", "LT-2"]
-    assert len(server.app.state()["listings"]) == 2
+    assert "sku_list" not in body["data"]  # UpdateProduct answers item_status, variation
+    assert [unit["sku"] for unit in server.app.state()["listings"]] == ["LT-1", "LT-2"]
 
 
 def test_update_checks_the_same_rules(server: SandboxServer, token: str, image: str) -> None:
@@ -278,6 +309,14 @@ def test_image_migrate_fetches_urls_and_refuses_others(server: SandboxServer, to
 
 def price_quantity(server: SandboxServer, token: str, skus: list[dict[str, Any]]) -> dict[str, Any]:
     return send(server, token, "/product/price_quantity/update", {"Skus": {"Sku": skus}})
+
+
+def test_price_quantity_success_has_a_data_object(
+    server: SandboxServer, token: str, image: str
+) -> None:
+    create(server, token, product(image))
+    body = price_quantity(server, token, [{"SellerSku": "LT-1", "Quantity": "9"}])
+    assert body["code"] == "0" and body["data"] == {}  # data · Object · required
 
 
 def test_price_quantity_more_than_50_skus(server: SandboxServer, token: str) -> None:
@@ -325,14 +364,99 @@ def test_price_quantity_refuses_negative_stock_and_bad_prices(
     assert "special price" in body["detail"][1]["message"]
 
 
-def test_products_get_limits(server: SandboxServer, token: str) -> None:
-    body = raw_call(server, "/products/get", {"limit": 51}, token=token).json()
-    assert body["code"] == "InvalidParameter" and "limit" in body["message"]
-    many = json.dumps([f"S{i}" for i in range(101)])
-    body = raw_call(server, "/products/get", {"sku_seller_list": many}, token=token).json()
-    assert body["code"] == "InvalidParameter"
-    body = raw_call(server, "/products/get", {"filter": "everything"}, token=token).json()
-    assert body["code"] == "InvalidParameter"
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"limit": 51}, "19"),  # E019: "%s" Invalid Limit
+        ({"limit": 0}, "19"),
+        ({"limit": "ten"}, "19"),
+        ({"offset": 10_001}, "14"),  # E014: "%s" Invalid Offset
+        ({"offset": -1}, "14"),
+        ({"filter": "everything"}, "36"),  # E036: Invalid status filter
+        ({"create_after": "yesterday"}, "17"),  # E017: "%s" Invalid Date Format
+        ({"update_before": "2024-13-01T00:00:00+0800"}, "17"),
+        ({"sku_seller_list": "LT-1"}, "70"),  # E070: corrupt data in your sku seller list
+        ({"sku_seller_list": json.dumps([f"S{i}" for i in range(101)])}, "70"),
+    ],
+)
+def test_products_get_refusals(
+    server: SandboxServer, token: str, params: dict[str, Any], code: str
+) -> None:
+    assert raw_call(server, "/products/get", params, token=token).json()["code"] == code
+
+
+def test_products_get_accepts_its_edges_and_filters_by_dates(
+    server: SandboxServer, token: str, image: str
+) -> None:
+    app = server.app
+    assert isinstance(app, LazadaSandbox)
+    create(server, token, product(image))
+    app.clock.advance(3600)
+    create(server, token, product(image, Skus={"Sku": [sku("LT-2")]}))
+    edges = {"limit": 50, "offset": 10_000, "filter": "live"}
+    assert raw_call(server, "/products/get", edges, token=token).json()["code"] == "0"
+    middle = (app.clock.now() - timedelta(minutes=30)).astimezone(VN)
+    for name, value, expected in (
+        ("create_after", middle.strftime("%Y-%m-%dT%H:%M:%S%z"), ["LT-2"]),  # the sample's +0800
+        ("create_before", middle.isoformat(timespec="seconds"), ["LT-1"]),
+        ("update_after", middle.strftime("%Y-%m-%dT%H:%M:%S"), ["LT-2"]),  # no offset: VN time
+    ):
+        body = raw_call(server, "/products/get", {name: value}, token=token).json()
+        assert body["code"] == "0", body
+        found = [p["skus"][0]["SellerSku"] for p in body["data"]["products"]]
+        assert found == expected, (name, value)
+
+
+def test_products_get_skus_are_written_as_documented(
+    server: SandboxServer, token: str, image: str
+) -> None:
+    """GetProducts / GetProductItem samples: package_* strings, Url, Available, stock per
+    warehouse in multiWarehouseInventories, no SKU-level sellableQuantity."""
+    create(server, token, product(image, Skus={"Sku": [sku(saleProp={"size": "100g"})]}))
+    server.app.create_orders({"sku": "LT-1", "quantity": 2})
+    (item,) = raw_call(server, "/products/get", {}, token=token).json()["data"]["products"]
+    (one,) = item["skus"]
+    assert "sellableQuantity" not in one and "saleProp" not in one
+    assert (one["package_weight"], one["package_length"], one["package_height"]) == (
+        "0.3",
+        "20.00",
+        "8.00",
+    )
+    assert one["Url"] == f"https://www.lazada.vn/-i{item['item_id']}-s{one['SkuId']}.html"
+    (warehouse,) = one["multiWarehouseInventories"]
+    assert warehouse == {
+        "warehouseCode": "dropshipping",
+        "totalQuantity": 5,
+        "occupyQuantity": 2,
+        "withholdQuantity": 0,
+        "quantity": 3,
+        "sellableQuantity": 3,
+    }
+    assert (one["Available"], one["quantity"], one["price"], one["special_price"]) == (
+        3,
+        3,
+        120000,
+        0,
+    )
+    assert one["size"] == "100g" and one["Status"] == "active"
+    single = raw_call(server, "/product/item/get", {"item_id": item["item_id"]}, token=token)
+    assert single.json()["data"]["skus"] == item["skus"]
+
+
+def test_product_item_get_refusals(server: SandboxServer, token: str) -> None:
+    assert raw_call(server, "/product/item/get", {}, token=token).json()["code"] == "200"
+    missing = raw_call(server, "/product/item/get", {"item_id": 42}, token=token).json()
+    assert missing["code"] == "207"
+    update = send(server, token, "/product/update", {"ItemId": "42", "Attributes": {"name": "x"}})
+    assert update["code"] == "4137"
+
+
+def test_update_answers_status_and_variation_not_sku_ids(
+    server: SandboxServer, token: str, image: str
+) -> None:
+    item_id = create(server, token, product(image))["data"]["item_id"]
+    body = send(server, token, "/product/update", {"ItemId": str(item_id)})
+    assert body["code"] == "0" and body["data"] == {"item_status": "Active", "variation": {}}
 
 
 def test_sku_seller_list_is_an_exact_match(server: SandboxServer, token: str, image: str) -> None:
@@ -394,6 +518,44 @@ def test_category_tree_and_attributes(server: SandboxServer) -> None:
     assert {"name": "shelf_life", "is_mandatory": 1} in [
         {"name": a["name"], "is_mandatory": a["is_mandatory"]} for a in attributes
     ]
+
+
+def test_category_attributes_have_id_input_type_options_and_sale_prop(
+    server: SandboxServer,
+) -> None:
+    """GetCategoryAttributes: id, input_type, options[{id, name, en_name}], is_sale_prop."""
+    body = raw_call(server, "/category/attributes/get", {"primary_category_id": CERAMICS}).json()
+    rows = {row["name"]: row for row in body["data"]}
+    material = rows["material"]
+    assert isinstance(material["id"], int) and material["input_type"] == "singleSelect"
+    assert (material["is_sale_prop"], material["attribute_type"]) == (0, "normal")
+    assert "Gốm sứ" in [option["name"] for option in material["options"]]
+    assert all(
+        isinstance(o["id"], int) and set(o) == {"id", "name", "en_name"}
+        for o in material["options"]
+    )
+    assert (rows["size"]["is_sale_prop"], rows["size"]["attribute_type"]) == (1, "sku")
+    assert rows["name"]["input_type"] == "text" and rows["name"]["options"] == []
+
+
+@pytest.mark.parametrize(("category", "code"), [("999", "4227"), ("10000001", "57")])
+def test_category_attributes_refusals(server: SandboxServer, category: str, code: str) -> None:
+    body = raw_call(server, "/category/attributes/get", {"primary_category_id": category}).json()
+    assert body["code"] == code
+
+
+def test_brands_query_pages_through_the_brands(server: SandboxServer) -> None:
+    body = raw_call(server, "/category/brands/query", {"startRow": 0, "pageSize": 4}).json()
+    assert body["code"] == "0" and body["success"] is True and body["error_code"] is None
+    data = body["data"]
+    assert (data["start_row"], data["page_size"], data["total_record"]) == (0, 4, 6)
+    assert set(data["module"][0]) == {"brand_id", "name", "global_identifier", "name_en"}
+    more = raw_call(server, "/category/brands/query", {"startRow": 4, "pageSize": 4}).json()
+    names = [b["name"] for b in data["module"] + more["data"]["module"]]
+    assert len(names) == 6 and "No Brand" in names and "Bát Tràng" in names
+    too_big = raw_call(server, "/category/brands/query", {"startRow": 0, "pageSize": 201})
+    assert too_big.json()["code"] == "InvalidParameter"
+    assert raw_call(server, "/category/brands/query", {}).json()["code"] == "MissingParameter"
 
 
 def test_state_shape(server: SandboxServer, token: str, image: str) -> None:
