@@ -19,10 +19,12 @@ from listsync.channel.registry import Registry, default_registry
 from listsync.clock import Clock, SystemClock
 from listsync.errors import ConfigError, InputError
 from listsync.i18n import _
+from listsync.ledger.backups import backups, check_backup, default_dir, restore
 from listsync.ledger.database import Ledger
 from listsync.ledger.records import ImportSummary, Movement, MovementReason
 from listsync.ledger.tokens import LedgerTokenStore
 from listsync.settings import Settings, channel_settings, ensure_ledger_key, load_settings
+from listsync.sync.runlock import run_lock
 
 if TYPE_CHECKING:
     from listsync.report.model import Report
@@ -88,6 +90,32 @@ class Workspace:
     def close(self) -> None:
         if "ledger" in self.__dict__:
             self.ledger.close()
+
+    # -- the way back -----------------------------------------------------------------
+    def backups(self) -> list[Path]:
+        """The ledger's backups, oldest first."""
+        path = self.settings.ledger_path
+        return backups(default_dir(path), path.stem)
+
+    def restore(self, backup: Path | None = None) -> tuple[Path, Path | None]:
+        """Put a backup (the newest, unless named) in place of the ledger, under the run
+        lock; returns the backup used and where the replaced ledger went."""
+        path = self.settings.ledger_path
+        if backup is None:
+            found = self.backups()
+            if not found:
+                raise InputError(
+                    _("there is no backup in {folder} to restore").format(folder=default_dir(path))
+                )
+            backup = found[-1]
+        backup = backup.expanduser().absolute()
+        check_backup(backup)
+        self.close()
+        self.__dict__.pop("ledger", None)
+        self.__dict__.pop("tokens", None)
+        with run_lock(path, "restore", self.clock):
+            moved = restore(path, backup, self.clock.now())
+        return backup, moved
 
     def __enter__(self) -> Workspace:
         return self

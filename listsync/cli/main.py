@@ -17,6 +17,7 @@ import click
 from listsync import __version__
 from listsync.cli.catalog import catalog
 from listsync.cli.demo import demo, sandbox
+from listsync.cli.ledger import backup, restore
 from listsync.cli.report import listings_cmd, report_cmd, runs_cmd
 from listsync.cli.schedule import nightly, schedule
 from listsync.cli.state import State
@@ -63,6 +64,8 @@ for command in (
     orders,
     demo,
     sandbox,
+    backup,
+    restore,
     report_cmd,
     runs_cmd,
     listings_cmd,

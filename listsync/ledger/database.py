@@ -8,6 +8,7 @@ here touches the network. Methods return plain values (see :mod:`listsync.ledger
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from sqlmodel import Session
 
 from listsync.clock import Clock, SystemClock
 from listsync.i18n import _
+from listsync.ledger.backups import default_dir
 from listsync.ledger.catalog_store import CatalogStore
 from listsync.ledger.migrations import MIGRATIONS, damaged, migrate
 from listsync.ledger.records import (
@@ -73,6 +75,7 @@ __all__ = [
 ]
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+log = logging.getLogger("listsync.ledger")
 _WRITE = "listsync_write"
 # SQLite's primary result codes: https://sqlite.org/rescode.html
 _BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _NOTADB = 5, 6, 8, 11, 13, 26
@@ -164,18 +167,19 @@ class Ledger(CatalogStore, StockStore, RecordStore):
         writes and where error messages send a person whose file is damaged.
         """
         path = Path(path).expanduser().absolute()
+        backup_dir = backup_dir or default_dir(path)
+        existed = path.is_file()
+        if existed and path.stat().st_size == 0 and not _has_wal(path):
+            # listsync never leaves an empty ledger: this one was cut short, not made new
+            raise damaged(path, backup_dir, _("the file is empty"))
         _create_private(path)
         _refuse_open(path)
         engine = _connect_engine(path, busy_timeout_ms)
-        ledger = cls(
-            path,
-            engine,
-            clock or SystemClock(),
-            busy_timeout_ms,
-            backup_dir or path.parent / "backups",
-        )
+        ledger = cls(path, engine, clock or SystemClock(), busy_timeout_ms, backup_dir)
         try:
             with ledger._guard():
+                if existed:
+                    ledger._quick_check()
                 migrate(
                     engine,
                     ledger._write_engine,
@@ -305,6 +309,23 @@ class Ledger(CatalogStore, StockStore, RecordStore):
         with self.read() as session:
             return [(row.name, row.applied_at) for row in session.connection().execute(query)]
 
+    def _quick_check(self) -> None:
+        """SQLite's quick check of every page, run when an existing file is opened.
+
+        A damaged page would otherwise go unnoticed until a query reads it, and writes
+        would go on into a broken file; refusing at once keeps the damage where it is.
+        """
+        with self._engine.connect() as conn:
+            verdict = list(conn.exec_driver_sql("PRAGMA quick_check").scalars())
+        if verdict != ["ok"]:
+            log.error("PRAGMA quick_check of %s: %s", self.path, "; ".join(map(str, verdict[:20])))
+            raise damaged(self.path, self.backup_dir, _("SQLite's check found damaged pages"))
+
+    def verify(self) -> None:
+        """Raise :class:`LedgerDamaged` unless SQLite's full integrity check passes."""
+        if not self.integrity_check():
+            raise damaged(self.path, self.backup_dir, _("it fails SQLite's integrity check"))
+
     def integrity_check(self) -> bool:
         """SQLite's full check of the file, plus foreign keys: True when all is sound."""
         with self.read() as session:
@@ -312,6 +333,11 @@ class Ledger(CatalogStore, StockStore, RecordStore):
             verdict = list(conn.exec_driver_sql("PRAGMA integrity_check").scalars())
             orphans = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
         return verdict == ["ok"] and orphans is None
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.is_file() and wal.stat().st_size > 0
 
 
 def _fsync(path: Path) -> None:

@@ -36,6 +36,7 @@ from listsync.errors import (
     LockedError,
 )
 from listsync.i18n import _, ngettext
+from listsync.ledger.backups import prune
 from listsync.redact import RedactingFilter
 from listsync.report.summary import render_summary
 from listsync.schedule.checks import (
@@ -68,6 +69,7 @@ class NightlyOptions:
     ocop_days: int = 30  # warn this many days before an OCOP certificate expires
     log_bytes: int = LOG_BYTES
     log_backups: int = LOG_BACKUPS
+    backups_kept: int = 7  # copies of the ledger, one made before each run
 
 
 @dataclass
@@ -134,6 +136,7 @@ def _run(
                     _("no channel is enabled: set enabled = true in a [channels.…] section")
                 )
             with run_lock(settings.ledger_path, "nightly", clock):
+                _safeguard(ws, options)
                 warnings = _checks(ws, names, options, started)
                 for warning in warnings:
                     log.warning("%s", warning)
@@ -158,6 +161,15 @@ def _run(
         log_file,
         result.run_id,
     )
+
+
+def _safeguard(ws: Workspace, options: NightlyOptions) -> None:
+    """Check the whole ledger, then copy it: a damaged file is never synced into, and the
+    newest copies (``backups_kept``) are the way back."""
+    ws.ledger.verify()
+    copy = ws.ledger.backup()
+    prune(copy.parent, ws.settings.ledger_path.stem, options.backups_kept)
+    log.info("the ledger is sound; copied to %s", copy)
 
 
 def _checks(ws: Workspace, names: list[str], options: NightlyOptions, now: datetime) -> list[str]:
