@@ -43,6 +43,17 @@ _BAN = re.compile(r"ban will last (\d+)(?: more)? seconds?", re.I)
 SNIPPET = 200
 
 
+def server_time(header: str | None) -> datetime | None:
+    """The time in an HTTP ``Date`` header (RFC 9110), in UTC; ``None`` if absent or bad."""
+    if not header:
+        return None
+    try:
+        parsed = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def ban_seconds(message: str) -> float | None:
     """Seconds from a 'this ban will last N seconds' message, as marketplaces word it."""
     match = _BAN.search(message)
@@ -87,6 +98,7 @@ class CallRecord:
     attempt: int
     at: datetime
     error: str = ""
+    server_time: datetime | None = None  # the marketplace's own clock (its Date header)
 
 
 CallObserver = Callable[[CallRecord], None]
@@ -234,6 +246,7 @@ class HttpClient:
         url = (spec.base_url or self.base_url).rstrip("/") + spec.path
         started = time.perf_counter()
         status: int | None = None
+        server: datetime | None = None
         try:
             response = self.session.request(
                 spec.method,
@@ -247,17 +260,18 @@ class HttpClient:
             )
             status = response.status_code
             url = response.url
+            server = server_time(response.headers.get("Date"))
             result = self._interpret(call, response, check)
         except requests.RequestException as exc:
             error = self._network_error(call, exc, idempotent)
-            self._record(call, spec.method, url, status, started, attempt, error)
+            self._record(call, spec.method, url, status, started, attempt, error, server)
             raise error from None
         except ChannelError as exc:
             ambiguous = not idempotent and self._ambiguous(exc, status)
             error = self._unknown(call, exc) if ambiguous else exc
-            self._record(call, spec.method, url, status, started, attempt, error)
+            self._record(call, spec.method, url, status, started, attempt, error, server)
             raise error from None
-        self._record(call, spec.method, url, status, started, attempt, None)
+        self._record(call, spec.method, url, status, started, attempt, None, server)
         return result
 
     def _interpret(
@@ -363,6 +377,7 @@ class HttpClient:
         started: float,
         attempt: int,
         error: ChannelError | None,
+        server: datetime | None = None,
     ) -> None:
         with self._counter_lock:
             self.calls += 1
@@ -376,6 +391,7 @@ class HttpClient:
             attempt=attempt,
             at=self.clock.now(),
             error=redact_text(error.detail, self.secrets) if error else "",
+            server_time=server,
         )
         log.debug(
             "%s %s %s -> %s (%d ms)", self.channel, method, record.path, status, record.elapsed_ms

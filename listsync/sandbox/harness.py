@@ -426,6 +426,12 @@ def _handler_for(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            """The ``Date`` header tells the marketplace's time: the sandbox clock's."""
+            return super().date_time_string(
+                server.app.clock.now().timestamp() if timestamp is None else timestamp
+            )
+
         def do_GET(self) -> None:
             self._handle()
 

@@ -170,6 +170,14 @@ class SyncEngine:
             outcome.failed(exc)
 
     def _pull(self, name: str, channel: Channel, outcome: ChannelOutcome, until: datetime) -> None:
+        """Orders changed since the checkpoint, window by window, each with its checkpoint.
+
+        The checkpoint is the marketplace's time, never this computer's: a window's end is
+        capped at the newest ``Date`` its answers carried, so a clock running fast cannot
+        move the checkpoint past orders the marketplace has not yet seen change. (A
+        channel that reports no time, such as one not spoken to over HTTP, keeps the
+        window's end.) A checkpoint from the future, left by a fast clock, is re-read from.
+        """
         shop = channel.shop_id
         cursor = self.ledger.checkpoint(name, shop, ORDERS_STREAM)
         start = (
@@ -177,12 +185,15 @@ class SyncEngine:
             if cursor
             else until - self.options.backfill
         )
+        start = min(start, until - self.options.overlap)
         window = min(channel.limits.order_window or DAY, DAY)
         while start < until:
             end = min(start + window, until)
+            seen = len(outcome.calls)
             orders = list(channel.iter_orders(start, end))
+            reach = min(end, marketplace_time(outcome.calls[seen:]) or end)
             counts = self.ledger.upsert_orders(
-                name, shop, orders, checkpoint=(ORDERS_STREAM, end.isoformat())
+                name, shop, orders, checkpoint=(ORDERS_STREAM, reach.isoformat())
             )
             outcome.tally.counts["orders_new"] += counts.new
             outcome.tally.counts["orders_updated"] += counts.updated
@@ -253,3 +264,9 @@ class SyncEngine:
             self.ledger.log_calls(run_id, outcome.calls)
         status = "ok" if all(o.error is None for o in outcomes.values()) else "failed"
         self.ledger.finish_run(run_id, status)
+
+
+def marketplace_time(calls: Sequence[CallRecord]) -> datetime | None:
+    """The newest time the marketplace's answers carried (their ``Date``), if any did."""
+    times = [call.server_time for call in calls if call.server_time is not None]
+    return max(times) if times else None
