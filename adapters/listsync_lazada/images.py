@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from listsync.catalog.photos import photo_type
 from listsync.errors import RejectedError
 from listsync.http import MalformedReply
 from listsync.i18n import _
@@ -73,6 +74,15 @@ class ImageStore:
                 _("image {path} of {sku} is {size:,} bytes; Lazada takes at most 3 MB").format(
                     path=path, sku=sku, size=len(data)
                 ),
+                channel=CHANNEL,
+                call="upload_image",
+                sku=sku,
+            )
+        if photo_type(data) not in ("jpeg", "png"):
+            raise RejectedError(
+                _(
+                    "image {path} of {sku} is not a JPEG or PNG photo, the kinds Lazada takes"
+                ).format(path=path, sku=sku),
                 channel=CHANNEL,
                 call="upload_image",
                 sku=sku,

@@ -141,6 +141,16 @@ def test_unreadable_image_is_a_clear_refusal(channel: LazadaChannel, server: San
     assert server.calls("POST", CREATE) == []
 
 
+def test_a_webp_photo_is_refused_before_any_upload(
+    channel: LazadaChannel, server: SandboxServer, tmp_path: Path
+) -> None:
+    (tmp_path / "images" / "tea.webp").write_bytes(b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(16))
+    with pytest.raises(RejectedError, match=r"tea\.webp of TSTH is not a JPEG or PNG photo"):
+        channel.create_listing(channel.map_product(tea(images=("images/tea.webp",))))
+    assert server.calls("POST", "/rest/image/upload") == []
+    assert server.calls("POST", CREATE) == []
+
+
 def test_lost_create_reply_never_makes_a_second_listing(
     channel: LazadaChannel, server: SandboxServer, app: LazadaSandbox
 ) -> None:

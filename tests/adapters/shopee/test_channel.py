@@ -211,6 +211,22 @@ def test_a_changed_photo_is_uploaded(shop: Rig, tmp_path: Path) -> None:
     assert len(shop.server.calls("POST", UPLOAD)) == 2
 
 
+@pytest.mark.parametrize("kind", ["webp", "too big"])
+def test_a_photo_shopee_does_not_take_is_refused_before_upload(
+    shop: Rig, tmp_path: Path, kind: str
+) -> None:
+    photo = tmp_path / "tra.webp"
+    if kind == "webp":
+        photo.write_bytes(b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(16))
+    else:
+        photo.write_bytes(SAMPLE_PNG.read_bytes() + bytes(10 * 1024 * 1024))
+    draft = shop.channel.map_product(tea(image=photo))
+    message = "is not a JPG or PNG file" if kind == "webp" else "is larger than Shopee's 10 MB"
+    with pytest.raises(RejectedError, match=message):
+        shop.channel.create_listing(draft)
+    assert shop.server.calls("POST", UPLOAD) == []
+
+
 def test_a_forgotten_photo_is_uploaded_again(shop: Rig) -> None:
     publish(shop, tea("LT-1"))
     shop.app.products.images.clear()  # Shopee no longer knows the remembered id
