@@ -133,6 +133,8 @@ class SyncOptions(BaseModel):
     review_check_minutes: int = Field(default=60, ge=0)  # ask about listings in review
     circuit_failures: int = Field(default=5, ge=1)  # passing failures in a row stop a channel
     mass_change_share: float = Field(default=0.5, gt=0, le=1)  # guard: share of listings
+    # read what each marketplace shows and correct what drifted: every Nth sync (0: never)
+    reconcile_every: int = Field(default=1, ge=0)
 
 
 class StockOptions(BaseModel):

@@ -169,14 +169,17 @@ class Workspace:
         return self.ledger.on_hand([sku])[sku]
 
     def stock_given(self, sku: str) -> list[str]:
-        """How the stock figure each channel was last given for ``sku`` was reached."""
-        from listsync.sync.stock_rules import StockFigure
+        """How the stock figure each channel was last given for ``sku`` was reached, and the
+        last drift set right there (what the marketplace showed, what was intended, when)."""
+        from listsync.sync.stock_rules import Drift, StockFigure
 
         lines = []
         for name in sorted(self.settings.channels):
             for offer in self.ledger.offers_of(sku, name):
+                inputs = dict(offer.explain)
+                drift = Drift.from_dict(inputs.pop("drift", None))
                 try:
-                    explained = StockFigure(**offer.explain).explain()
+                    explained = StockFigure(**inputs).explain()
                 except TypeError:
                     explained = _("no explanation recorded")
                 lines.append(
@@ -184,6 +187,12 @@ class Workspace:
                         channel=name, stock=offer.stock, how=explained
                     )
                 )
+                if drift is not None:
+                    lines.append(
+                        _("{channel}: {drift}").format(
+                            channel=name, drift=drift.explain(self.settings.tz)
+                        )
+                    )
         return lines
 
     def report(
@@ -240,6 +249,7 @@ class Workspace:
             reserve_from=sync.reserve_from,
             restock_returns=sync.restock_returns,
             workers=sync.workers,
+            reconcile_every=sync.reconcile_every,
             push=PushOptions(
                 buffer=stock.buffer,
                 unknown_grace=timedelta(minutes=sync.unknown_grace_minutes),

@@ -9,9 +9,7 @@ token on refresh is UNCONFIRMED; whatever comes back is stored, with its own
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import SecretStr
 
@@ -21,6 +19,7 @@ from listsync.errors import AuthError
 from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL, REAUTHORIZE
+from listsync_lazada.replies import TokenReply
 
 
 class TokenKeeper:
@@ -69,6 +68,7 @@ class TokenKeeper:
             "refresh_token",
             "/auth/token/refresh",
             {"refresh_token": token.refresh_token.get_secret_value()},
+            TokenReply,
         )
         fresh, _seller = token_from(body, now, self.country, "refresh_token")
         self.store.save(CHANNEL, self.shop_id, fresh)
@@ -85,47 +85,23 @@ class TokenKeeper:
 
     def exchange(self, code: str) -> str:
         """Trade the consent code for tokens, store them, and return the seller id."""
-        body = self.client.token_call("create_token", "/auth/token/create", {"code": code})
+        body = self.client.token_call(
+            "create_token", "/auth/token/create", {"code": code}, TokenReply
+        )
         token, seller_id = token_from(body, self.clock.now(), self.country, "create_token")
         self.store.save(CHANNEL, seller_id, token)
         self.shop_id = seller_id
         return seller_id
 
 
-def _user_infos(raw: Any) -> list[Mapping[str, Any]]:
-    """The seller per country: a list of ``{country, seller_id, …}`` as the field lists of
-    GenerateAccessToken / RefreshAccessToken type it, or an object keyed by country as
-    their samples show it (``{"sg": {"seller_id": …}}``)."""
-    if isinstance(raw, Mapping):
-        return [
-            {"country": country, **info}
-            for country, info in raw.items()
-            if isinstance(info, Mapping)
-        ]
-    if isinstance(raw, list):
-        return [info for info in raw if isinstance(info, Mapping)]
-    return []
-
-
-def token_from(
-    body: Mapping[str, Any], now: datetime, country: str, call: str
-) -> tuple[Token, str]:
-    """A Token and the seller id from a token reply (top level, or under ``data``)."""
-    data = body.get("data") if isinstance(body.get("data"), Mapping) else body
-    assert isinstance(data, Mapping)
-    try:
-        access = str(data["access_token"])
-        expires_in = int(data["expires_in"])
-        refresh = data.get("refresh_token")
-        refresh_in = data.get("refresh_expires_in")
-    except (KeyError, TypeError, ValueError):
-        raise AuthError(
-            _("Lazada's token reply has no access token and lifetime"), channel=CHANNEL, call=call
-        ) from None
-    infos = _user_infos(data.get("country_user_info") or data.get("country_user_info_list"))
-    chosen = next((i for i in infos if str(i.get("country", "")).lower() == country), None)
-    chosen = chosen or (infos[0] if infos else {})
-    seller_id = str(chosen.get("seller_id") or "")
+def token_from(reply: TokenReply, now: datetime, country: str, call: str) -> tuple[Token, str]:
+    """A Token and the seller id from a token reply (its model reads the seller per country
+    as a list, as the field lists type it, or as an object keyed by country, as the samples
+    show it)."""
+    sellers = reply.sellers
+    chosen = next((i for i in sellers if i.country.lower() == country), None)
+    chosen = chosen or (sellers[0] if sellers else None)
+    seller_id = (chosen.seller_id if chosen else None) or ""
     if not seller_id:
         raise AuthError(
             _("Lazada's token reply names no seller for country {country}").format(country=country),
@@ -136,21 +112,20 @@ def token_from(
         key: str(value)
         for key, value in {
             "seller_id": seller_id,
-            "user_id": chosen.get("user_id"),
-            "short_code": chosen.get("short_code"),
-            "account": data.get("account"),
-            "account_id": data.get("account_id"),
-            "country": data.get("country"),
+            "user_id": chosen.user_id if chosen else None,
+            "short_code": chosen.short_code if chosen else None,
+            "account": reply.account,
+            "account_id": reply.account_id,
+            "country": reply.country,
         }.items()
         if value
     }
+    refresh_in = reply.refresh_expires_in
     token = Token(
-        access_token=SecretStr(access),
-        expires_at=now + timedelta(seconds=expires_in),
-        refresh_token=SecretStr(str(refresh)) if refresh else None,
-        refresh_expires_at=(
-            now + timedelta(seconds=int(refresh_in)) if refresh_in not in (None, "") else None
-        ),
+        access_token=SecretStr(reply.access_token),
+        expires_at=now + timedelta(seconds=reply.expires_in),
+        refresh_token=SecretStr(reply.refresh_token) if reply.refresh_token else None,
+        refresh_expires_at=now + timedelta(seconds=refresh_in) if refresh_in is not None else None,
         extra=extra,
     )
     return token, seller_id

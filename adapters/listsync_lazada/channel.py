@@ -23,6 +23,9 @@ What the reference pages say and the adapter follows (docs/marketplaces/lazada.m
 - a SKU's stock is per warehouse: :meth:`LazadaChannel.stock_levels` sums
   ``multiWarehouseInventories[].sellableQuantity`` (``Available``, then ``quantity``, when a
   reply has no warehouse list); there is no SKU-level ``sellableQuantity``;
+- what the seller set (the figure ``price_quantity/update`` takes, open orders' units
+  included) is ``multiWarehouseInventories[].totalQuantity``: :meth:`LazadaChannel.read_offers`
+  sums it for every SKU of up to 50 listings (and 100 SKUs) per ``/products/get`` call;
 - GetProductItem's sample writes ``itemId``/``rejectReason`` in camel case where its field
   list says ``item_id``: both are read, and a listing keeps the item id it was asked for;
 - a category's attributes (GetCategoryAttributes) are read once per category before a
@@ -70,12 +73,26 @@ from listsync_lazada.mapping import (
 )
 from listsync_lazada.orders import VN, fold, parse_time
 from listsync_lazada.payload import dump
+from listsync_lazada.replies import (
+    CategoryAttributesReply,
+    CreateReply,
+    LazadaOrder,
+    OrderItemsReply,
+    OrdersReply,
+    PriceQuantityReply,
+    ProductItem,
+    ProductItemReply,
+    ProductsReply,
+    RemoteProduct,
+    UpdateReply,
+)
 from listsync_lazada.settings import LazadaSettings
 
 log = logging.getLogger("listsync.lazada")
 MAX_OFFSET = 5000
 MAX_ITEM_IDS = 50
 MAX_LOOKUP = 100
+MAX_PAGE = 50  # products a /products/get page holds
 IN_REVIEW = {"pending", "pending qc", "pending_qc"}
 REJECTED = {"rejected", "live_rejected", "suspended", "banned", "lock"}
 GONE = {"deleted"}
@@ -120,18 +137,39 @@ def sellable_stock(sku: Mapping[str, Any]) -> int | None:
     return None
 
 
-def _reasons(item: Mapping[str, Any]) -> tuple[str, ...]:
-    """``rejectReason`` (objects, or plain text) as sentences; ``reject_reason`` read too."""
-    raw = item.get("rejectReason") or item.get("reject_reason") or []
-    reasons = []
-    for entry in raw if isinstance(raw, list) else [raw]:
-        if isinstance(entry, Mapping):
-            text = " — ".join(str(v) for v in entry.values() if v not in (None, ""))
-        else:
-            text = str(entry or "")
-        if text:
-            reasons.append(text)
-    return tuple(reasons)
+def total_stock(sku: Mapping[str, Any]) -> int | None:
+    """What the seller set for a SKU of GetProducts / GetProductItem, open orders' units
+    included: the sum of ``multiWarehouseInventories[].totalQuantity``. None when a reply has
+    no warehouse list or a warehouse without that figure (the SKU-level ``quantity`` and
+    ``Available`` are what is left to sell, not what was set)."""
+    warehouses = [w for w in sku.get("multiWarehouseInventories") or [] if isinstance(w, dict)]
+    figures = [_whole(w.get("totalQuantity")) for w in warehouses]
+    if not warehouses or any(figure is None for figure in figures):
+        return None
+    return sum(figure for figure in figures if figure is not None)
+
+
+def _lookup_chunks(
+    listings: Sequence[RemoteListing],
+) -> Iterator[list[tuple[RemoteListing, str]]]:
+    """(listing, seller SKU) pairs in chunks one ``/products/get`` call can answer: at most
+    ``MAX_LOOKUP`` SKUs from at most ``MAX_PAGE`` listings (a listing with more SKUs than
+    that is cut over several chunks)."""
+    chunk: list[tuple[RemoteListing, str]] = []
+    owners = 0
+    for listing in listings:
+        skus = list(listing.units)
+        if chunk and (len(chunk) + len(skus) > MAX_LOOKUP or owners == MAX_PAGE):
+            yield chunk
+            chunk, owners = [], 0
+        owners += 1
+        for sku in skus:
+            if len(chunk) == MAX_LOOKUP:
+                yield chunk
+                chunk, owners = [], 1
+            chunk.append((listing, sku))
+    if chunk:
+        yield chunk
 
 
 class LazadaChannel:
@@ -196,37 +234,27 @@ class LazadaChannel:
             },
             idempotent=True,
             sku=product_sku,
+            reply=ProductsReply,
         )
-        products = [
-            p for p in (body.get("data") or {}).get("products") or [] if isinstance(p, dict)
-        ]
-        products = [p for p in products if str(p.get("status", "")).lower() not in GONE]
+        products = [p for p in body.data.products if p.status.lower() not in GONE]
         if not products:
             return None
-        by_model = [p for p in products if (p.get("attributes") or {}).get("model") == product_sku]
+        by_model = [p for p in products if p.attributes and p.attributes.model == product_sku]
         chosen = (by_model or products)[0]
         if len(products) > 1:
             log.warning(
                 "lazada: seller SKUs of %s are spread over %d products; using item %s",
                 product_sku,
                 len(products),
-                chosen.get("item_id"),
+                chosen.item_id,
             )
-        return self._listing(chosen, product_sku)
+        return self._listing(chosen, product_sku, chosen.item_id)
 
-    def _listing(
-        self, item: Mapping[str, Any], product_sku: str, remote_id: str = ""
-    ) -> RemoteListing:
-        units = {
-            str(sku.get("SellerSku")): str(sku.get("SkuId"))
-            for sku in item.get("skus") or []
-            if isinstance(sku, dict) and sku.get("SellerSku")
-        }
-        state = _state(item.get("status"))
-        item_id = remote_id or str(item.get("item_id") or item.get("itemId") or "")
-        return RemoteListing(product_sku, item_id, state, units, _reasons(item))
+    def _listing(self, item: RemoteProduct, product_sku: str, remote_id: str) -> RemoteListing:
+        units = {sku.seller_sku: sku.sku_id for sku in item.skus if sku.seller_sku}
+        return RemoteListing(product_sku, remote_id, _state(item.status), units, item.reasons)
 
-    def _item(self, item_id: str, sku: str) -> dict[str, Any]:
+    def _item(self, item_id: str, sku: str) -> ProductItem:
         """GetProductItem's ``data`` for one item of this shop."""
         body = self.client.call(
             "get_product_item",
@@ -234,9 +262,9 @@ class LazadaChannel:
             {"item_id": item_id},
             idempotent=True,
             sku=sku,
+            reply=ProductItemReply,
         )
-        data = body.get("data")
-        return data if isinstance(data, dict) else {}
+        return body.data
 
     def _check_attributes(self, draft: Draft) -> None:
         """Refuse, before any upload, what the category's attribute list says Lazada refuses."""
@@ -258,8 +286,9 @@ class LazadaChannel:
                 idempotent=True,
                 seller=False,
                 sku=draft.product_sku,
+                reply=CategoryAttributesReply,
             )
-            known = self._attributes[category] = category_attributes(body.get("data"))
+            known = self._attributes[category] = category_attributes(body.data)
         problems = attribute_problems(product.get("Attributes") or {}, known)
         if problems:
             raise RejectedError(
@@ -302,6 +331,7 @@ class LazadaChannel:
                 method="POST",
                 idempotent=False,
                 sku=draft.product_sku,
+                reply=CreateReply,
             )
         except LazadaRejected as exc:
             if not exc.duplicate:
@@ -322,14 +352,10 @@ class LazadaChannel:
                 channel=CHANNEL,
                 call="create_product",
             ) from None
-        data = body.get("data") or {}
-        units = {
-            str(entry.get("seller_sku")): str(entry.get("sku_id"))
-            for entry in data.get("sku_list") or []
-            if isinstance(entry, dict)
-        }
-        state = _state(data.get("item_status"))
-        return RemoteListing(draft.product_sku, str(data.get("item_id")), state, units)
+        created = body.data
+        units = {entry.seller_sku: entry.sku_id for entry in created.sku_list}
+        state = _state(created.item_status)
+        return RemoteListing(draft.product_sku, created.item_id, state, units)
 
     def update_listing(self, listing: RemoteListing, draft: Draft) -> RemoteListing:
         self._remember(draft)
@@ -350,12 +376,11 @@ class LazadaChannel:
             method="POST",
             idempotent=True,
             sku=draft.product_sku,
+            reply=UpdateReply,
         )
-        data = body.get("data") or {}
         units = dict(listing.units)
-        for entry in data.get("sku_list") or []:  # not documented; read if it ever comes
-            if isinstance(entry, dict) and entry.get("seller_sku"):
-                units[str(entry["seller_sku"])] = str(entry.get("sku_id"))
+        for entry in body.data.sku_list:  # not documented; read if it ever comes
+            units[entry.seller_sku] = entry.sku_id
         if any(str(sku["SellerSku"]) not in units for sku in product["Skus"]["Sku"]):
             added = self._listing(
                 self._item(listing.remote_id, draft.product_sku),
@@ -374,12 +399,53 @@ class LazadaChannel:
         read the documented way: see :func:`sellable_stock`."""
         item = self._item(listing.remote_id, listing.product_sku)
         levels = {}
-        for sku in item.get("skus") or []:
-            if isinstance(sku, dict) and sku.get("SellerSku"):
-                stock = sellable_stock(sku)
+        for sku in item.skus:
+            if sku.seller_sku:
+                stock = sellable_stock(sku.model_dump(by_alias=True))
                 if stock is not None:
-                    levels[str(sku["SellerSku"])] = stock
+                    levels[sku.seller_sku] = stock
         return levels
+
+    def read_offers(self, listings: Sequence[RemoteListing]) -> dict[str, int]:
+        """What each SKU's stock is set to on Lazada now (see :func:`total_stock`), read with
+        ``/products/get`` by ``sku_seller_list``: up to 50 listings and 100 SKUs a call."""
+        shown: dict[str, int] = {}
+        for chunk in _lookup_chunks(listings):
+            wanted = {(listing.remote_id, sku.casefold()): sku for listing, sku in chunk}
+            skus = list(dict.fromkeys(sku for _listing, sku in chunk))
+            for item in self._products_with(skus):
+                item_id = str(item.get("item_id") or item.get("itemId") or "")
+                for row in item.get("skus") or []:
+                    if not isinstance(row, dict):
+                        continue
+                    key = (item_id, str(row.get("SellerSku") or "").casefold())
+                    figure = total_stock(row)
+                    if key in wanted and figure is not None:
+                        shown[wanted[key]] = figure
+        return shown
+
+    def _products_with(self, skus: list[str]) -> Iterator[dict[str, Any]]:
+        """Every product holding one of ``skus`` (at most 100), page by page."""
+        offset = 0
+        while True:
+            body = self.client.call(
+                "get_products",
+                "/products/get",
+                {
+                    "filter": "all",
+                    "limit": str(MAX_PAGE),
+                    "offset": str(offset),
+                    "sku_seller_list": json.dumps(skus, ensure_ascii=False),
+                },
+                idempotent=True,
+            )
+            data = body.get("data") or {}
+            page = [p for p in data.get("products") or [] if isinstance(p, dict)]
+            yield from page
+            offset += len(page)
+            total = _whole(data.get("total_products"))
+            if not page or total is None or offset >= min(total, MAX_OFFSET):
+                return
 
     # -- price and stock ---------------------------------------------------------------
     def set_offers(self, updates: Sequence[OfferUpdate]) -> list[OfferResult]:
@@ -436,6 +502,7 @@ class LazadaChannel:
                 {"payload": dump(tree, self.settings.payload_format)},
                 method="POST",
                 idempotent=True,
+                reply=PriceQuantityReply,
             )
         except LazadaRejected as exc:
             failed = {
@@ -480,14 +547,15 @@ class LazadaChannel:
                     "limit": str(limit),
                 },
                 idempotent=True,
+                reply=OrdersReply,
             )
-            page = [o for o in (body.get("data") or {}).get("orders") or [] if isinstance(o, dict)]
-            fresh = [o for o in page if seen.get(str(o["order_id"])) != str(o.get("updated_at"))]
+            page = body.data.orders
+            fresh = [o for o in page if seen.get(o.order_id) != o.updated_at]
             yield from self._with_items(fresh)
-            seen.update((str(o["order_id"]), str(o.get("updated_at"))) for o in fresh)
+            seen.update((o.order_id, o.updated_at) for o in fresh)
             if len(page) < limit:
                 return
-            last = parse_time(page[-1].get("updated_at"), str(page[-1]["order_id"]))
+            last = parse_time(page[-1].updated_at, page[-1].order_id)
             moved = last.replace(microsecond=0) - timedelta(seconds=1)
             if moved > start:
                 start, offset = moved, 0
@@ -503,20 +571,20 @@ class LazadaChannel:
                     call="get_orders",
                 )
 
-    def _with_items(self, orders: list[dict[str, Any]]) -> Iterator[Order]:
+    def _with_items(self, orders: list[LazadaOrder]) -> Iterator[Order]:
         for start in range(0, len(orders), MAX_ITEM_IDS):
             chunk = orders[start : start + MAX_ITEM_IDS]
-            ids = ",".join(str(o["order_id"]) for o in chunk)
+            ids = ",".join(o.order_id for o in chunk)
             body = self.client.call(
-                "get_order_items", "/orders/items/get", {"order_ids": f"[{ids}]"}, idempotent=True
+                "get_order_items",
+                "/orders/items/get",
+                {"order_ids": f"[{ids}]"},
+                idempotent=True,
+                reply=OrderItemsReply,
             )
-            items: dict[str, list[dict[str, Any]]] = {}
-            for entry in body.get("data") or []:
-                if isinstance(entry, dict):
-                    rows = [r for r in entry.get("order_items") or [] if isinstance(r, dict)]
-                    items[str(entry.get("order_id"))] = rows
+            items = {entry.order_id: entry.order_items for entry in body.data}
             for order in chunk:
-                yield fold(order, items.get(str(order["order_id"]), []))
+                yield fold(order, items.get(order.order_id, []))
 
     # -- authorization -----------------------------------------------------------------
     def authorization_url(self, redirect_url: str) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import requests
 
 from listsync.errors import AuthError
 from listsync.http import MalformedReply, RequestSpec
 from listsync.i18n import _
+from listsync.replies import Reply, parse_reply
 from listsync_lazada.errors import CHANNEL, TokenRejected, from_body
 from listsync_lazada.settings import LazadaSettings
 from listsync_lazada.signing import sign
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from listsync.channel.contract import ChannelContext
 
 Files = Mapping[str, tuple[str, bytes, str]]
+R = TypeVar("R", bound=Reply)
 
 
 class Keeper(Protocol):
@@ -69,6 +71,7 @@ class LazadaClient:
         signed["sign"] = sign(api_path, signed, self._secret)
         return signed
 
+    @overload
     def call(
         self,
         call: str,
@@ -80,28 +83,60 @@ class LazadaClient:
         files: Files | None = None,
         seller: bool = True,
         sku: str = "",
-    ) -> dict[str, Any]:
-        """One API call; for seller APIs a refused token is refreshed once and retried."""
+        reply: type[R],
+    ) -> R: ...
+
+    @overload
+    def call(
+        self,
+        call: str,
+        api_path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        method: str = "GET",
+        idempotent: bool,
+        files: Files | None = None,
+        seller: bool = True,
+        sku: str = "",
+        reply: None = None,
+    ) -> dict[str, Any]: ...
+
+    def call(
+        self,
+        call: str,
+        api_path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        method: str = "GET",
+        idempotent: bool,
+        files: Files | None = None,
+        seller: bool = True,
+        sku: str = "",
+        reply: type[Reply] | None = None,
+    ) -> Any:
+        """One API call: the whole reply, read into ``reply`` when given (a reply that does
+        not fit is a MalformedReply). For seller APIs a refused token is refreshed once."""
+        send = (call, api_path, params, method, idempotent, files)
         if not seller:
-            return self._send(call, api_path, params, method, idempotent, files, None, sku)
+            return self._send(*send, None, sku, reply)
         assert self.keeper is not None, "a seller call needs a Keeper"
         token = self.keeper.access_token()
         try:
-            return self._send(call, api_path, params, method, idempotent, files, token, sku)
+            return self._send(*send, token, sku, reply)
         except TokenRejected:
             token = self.keeper.refresh()
         try:
-            return self._send(call, api_path, params, method, idempotent, files, token, sku)
+            return self._send(*send, token, sku, reply)
         except TokenRejected as exc:
             raise self.keeper.give_up(exc) from None
 
-    def token_call(self, call: str, api_path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    def token_call(self, call: str, api_path: str, params: Mapping[str, Any], reply: type[R]) -> R:
         """A call to the token gateway (``auth_url``), signed without an access token.
 
         Marked idempotent although a refresh may spend its refresh token: if the first reply
         is lost, the repeat either works or says IllegalRefreshToken, and that is the truth.
         """
-        return self._send(call, api_path, params, "POST", True, None, None, "", auth=True)
+        return self._send(call, api_path, params, "POST", True, None, None, "", reply, auth=True)
 
     def _send(
         self,
@@ -113,8 +148,9 @@ class LazadaClient:
         files: Files | None,
         token: str | None,
         sku: str,
+        reply: type[Reply] | None,
         auth: bool = False,
-    ) -> dict[str, Any]:
+    ) -> Any:
         base = self.settings.auth_url if auth else None
 
         def build() -> RequestSpec:
@@ -123,7 +159,7 @@ class LazadaClient:
                 return RequestSpec("GET", api_path, params=signed, base_url=base)
             return RequestSpec("POST", api_path, data=signed, files=files, base_url=base)
 
-        def check(response: requests.Response) -> dict[str, Any]:
+        def check(response: requests.Response) -> Any:
             body = self.http.json(response, call)
             if not isinstance(body, dict) or "code" not in body:
                 raise MalformedReply(
@@ -135,6 +171,8 @@ class LazadaClient:
                 )
             if str(body["code"]) != "0":
                 raise from_body(body, call=call, sku=sku)
-            return body
+            if reply is None:
+                return body
+            return parse_reply(reply, body, channel=CHANNEL, call=call)
 
         return self.http.call(call, build, check, idempotent=idempotent)

@@ -15,16 +15,15 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from listsync.catalog.photos import photo_type
 from listsync.errors import RejectedError
-from listsync.http import MalformedReply
 from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL
 from listsync_lazada.payload import dump_xml
+from listsync_lazada.replies import ImageReply
 
 MAX_BYTES = 3_145_728
 
@@ -99,8 +98,9 @@ class ImageStore:
             files={"image": (path.name, data, mime)},
             idempotent=True,
             sku=sku,
+            reply=ImageReply,
         )
-        return _image_url(body)
+        return body.data.image.url
 
     def _migrate(self, url: str, sku: str) -> str:
         payload = dump_xml({"Request": {"Image": {"Url": url}}})
@@ -111,8 +111,9 @@ class ImageStore:
             method="POST",
             idempotent=True,
             sku=sku,
+            reply=ImageReply,
         )
-        return _image_url(body)
+        return body.data.image.url
 
     # -- the cache file ----------------------------------------------------------------
     def _load(self) -> dict[str, dict[str, str]]:
@@ -138,14 +139,3 @@ class ImageStore:
                 json.dump(cache, handle, ensure_ascii=False, indent=1, sort_keys=True)
             os.replace(tmp, self.path)
         return url
-
-
-def _image_url(body: dict[str, Any]) -> str:
-    data = body.get("data")
-    image = data.get("image") if isinstance(data, dict) else None
-    url = image.get("url") if isinstance(image, dict) else None
-    if not isinstance(url, str) or not url:
-        raise MalformedReply(
-            _("Lazada's image reply carries no URL"), channel=CHANNEL, call="upload_image"
-        )
-    return url

@@ -30,6 +30,7 @@ from listsync.catalog.model import ChannelOverride, Dimensions, Product
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
 from listsync.errors import ConfigError
 from listsync.i18n import _
+from listsync_lazada.replies import CategoryAttributeRow
 
 MAX_TITLE_BYTES = 255
 MAX_DESCRIPTION = 25_000
@@ -57,28 +58,21 @@ class CategoryAttribute:
         return self.input_type in CLOSED_INPUTS and bool(self.options)
 
 
-def category_attributes(rows: Any) -> tuple[CategoryAttribute, ...]:
-    """GetCategoryAttributes' ``data`` as :class:`CategoryAttribute` rows."""
-    found = []
-    for row in rows if isinstance(rows, list) else []:
-        if not isinstance(row, Mapping) or not row.get("name"):
-            continue
-        options = tuple(
-            str(option.get("name"))
-            for option in row.get("options") or []
-            if isinstance(option, Mapping) and option.get("name") not in (None, "")
+def category_attributes(rows: Sequence[CategoryAttributeRow]) -> tuple[CategoryAttribute, ...]:
+    """GetCategoryAttributes' ``data`` (read into its model) as :class:`CategoryAttribute`
+    rows; a row without a name is left out."""
+    return tuple(
+        CategoryAttribute(
+            name=row.name,
+            label=row.label or row.name,
+            input_type=row.input_type or "text",
+            mandatory=row.is_mandatory,
+            options=tuple(option.name for option in row.options if option.name),
+            level=row.attribute_type or "normal",
         )
-        found.append(
-            CategoryAttribute(
-                name=str(row["name"]),
-                label=str(row.get("label") or row["name"]),
-                input_type=str(row.get("input_type") or "text"),
-                mandatory=str(row.get("is_mandatory", 0)) in ("1", "True", "true"),
-                options=options,
-                level=str(row.get("attribute_type") or "normal"),
-            )
-        )
-    return tuple(found)
+        for row in rows
+        if row.name
+    )
 
 
 def attribute_problems(

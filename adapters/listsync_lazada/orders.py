@@ -20,15 +20,16 @@ An order's total is Lazada's ``price``: the items' total before vouchers and shi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from listsync.channel.contract import Money, Order, OrderLine, OrderState
 from listsync.http import MalformedReply
 from listsync.i18n import _
 from listsync_lazada.errors import CHANNEL
+from listsync_lazada.replies import LazadaOrder, OrderItem
 
 VN = timezone(timedelta(hours=7))
 STATES: dict[str, OrderState] = {
@@ -94,44 +95,41 @@ def parse_time(raw: Any, order_id: str) -> datetime:
     )
 
 
-def parse_money(raw: Any, currency: str, order_id: str, field: str) -> Money:
-    """Money from Lazada's strings (``"125000.00"``); a float never passes through float."""
+def parse_money(amount: Decimal, currency: str, order_id: str, field: str) -> Money:
+    """Money from an amount the reply's model has read (Lazada writes ``"125000.00"``; a
+    float never passes through float)."""
     try:
-        return Money(Decimal(str(raw).strip()), currency or "VND")
-    except (InvalidOperation, ValueError):
+        return Money(amount, currency or "VND")
+    except ValueError:
         raise MalformedReply(
-            _("order {order_id} has {field} {value!r}, not an amount of {currency}").format(
-                order_id=order_id, field=field, value=raw, currency=currency
+            _("order {order_id} has {field} {value}, not an amount of {currency}").format(
+                order_id=order_id, field=field, value=amount, currency=currency
             ),
             channel=CHANNEL,
             call="get_orders",
         ) from None
 
 
-def fold(order: Mapping[str, Any], items: Iterable[Mapping[str, Any]]) -> Order:
-    order_id = str(order["order_id"])
+def fold(order: LazadaOrder, items: Iterable[OrderItem]) -> Order:
+    order_id = order.order_id
     rows = list(items)
-    statuses = sorted(
-        {str(row.get("status", "")) for row in rows} or set(order.get("statuses", []))
-    )
+    statuses = sorted({row.status for row in rows} or set(order.statuses))
     state = order_state(statuses)
     if state not in CLOSED:
-        rows = [row for row in rows if item_state(str(row.get("status", ""))) not in CLOSED]
+        rows = [row for row in rows if item_state(row.status) not in CLOSED]
     lines: dict[tuple[str, Money], list[str]] = {}
     currency = "VND"
     for row in rows:
-        currency = str(row.get("currency") or "VND")
-        price = parse_money(row.get("item_price"), currency, order_id, "item_price")
-        lines.setdefault((str(row.get("sku", "")), price), []).append(
-            str(row.get("order_item_id", ""))
-        )
+        currency = row.currency or "VND"
+        price = parse_money(row.item_price, currency, order_id, "item_price")
+        lines.setdefault((row.sku, price), []).append(row.order_item_id or "")
     return Order(
         order_id=order_id,
         state=state,
         status=",".join(statuses),
-        created_at=parse_time(order.get("created_at"), order_id),
-        updated_at=parse_time(order.get("updated_at"), order_id),
-        total=parse_money(order.get("price", "0"), currency, order_id, "price"),
+        created_at=parse_time(order.created_at, order_id),
+        updated_at=parse_time(order.updated_at, order_id),
+        total=parse_money(order.price, currency, order_id, "price"),
         lines=tuple(
             OrderLine(sku=sku, quantity=len(ids), unit_price=price, line_id=ids[0])
             for (sku, price), ids in lines.items()

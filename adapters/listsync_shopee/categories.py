@@ -7,9 +7,10 @@ and the sample catalog; ``mapping_file`` in ``[channels.shopee]`` points at your
 ``config/shopee/categories.yaml`` for a commented copy).
 
 Before a listing is sent, the category's live attribute tree (``get_attribute_tree``) is
-read as its reference page documents it — ``attribute_info.input_type`` a number
-(SINGLE_DROP_DOWN 1, SINGLE_COMBO_BOX 2, FREE_TEXT_FILED 3, MULTI_DROP_DOWN 4,
-MULTI_COMBO_BOX 5), value names with their ``multi_lang`` translations — into
+read as its reference page documents it (:class:`listsync_shopee.replies.AttributeTree`) —
+``attribute_info.input_type`` a number (SINGLE_DROP_DOWN 1, SINGLE_COMBO_BOX 2,
+FREE_TEXT_FILED 3, MULTI_DROP_DOWN 4, MULTI_COMBO_BOX 5), value names with their
+``multi_lang`` translations — into
 :class:`AttributeSpec`; it decides between a listed value id and free text
 (:func:`listsync_shopee.mapping.resolve_attributes`), whatever the mapping file assumed.
 """
@@ -27,6 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from listsync.catalog.model import normalize_text
 from listsync.errors import ConfigError
 from listsync.i18n import _
+from listsync.replies import parse_reply
+from listsync_shopee.errors import CHANNEL
+from listsync_shopee.replies import AttributeNode, AttributeTree, AttributeValue, ItemLimit, Span
 
 DEFAULT_FILE = Path(__file__).with_name("categories.yaml")
 SINGLE_DROP_DOWN = 1
@@ -71,38 +75,34 @@ class Limits(_Strict):
     dimension_mandatory: bool = False
 
     @classmethod
-    def from_api(cls, reply: dict[str, Any]) -> Limits:
+    def from_api(cls, reply: ItemLimit | Mapping[str, Any]) -> Limits:
         """Read ``get_item_limit``'s reply; keys Shopee leaves out keep their defaults."""
+        if not isinstance(reply, ItemLimit):
+            reply = parse_reply(ItemLimit, reply, channel=CHANNEL, call="get_item_limit")
         found: dict[str, Any] = {}
 
-        def span(key: str) -> tuple[int, int] | None:
-            entry = reply.get(key)
-            if not isinstance(entry, dict):
-                return None
-            low, high = entry.get("min_limit"), entry.get("max_limit")
-            if not isinstance(low, int | float) or not isinstance(high, int | float):
-                return None
-            return int(low), int(high)
+        def span(entry: Span | None) -> tuple[int, int] | None:
+            return None if entry is None else (int(entry.min_limit), int(entry.max_limit))
 
-        for field_name, key in (
-            ("item_name", "item_name_length_limit"),
-            ("description", "item_description_length_limit"),
-            ("images", "item_image_count_limit"),
-            ("price", "price_limit"),
+        for field_name, entry in (
+            ("item_name", reply.item_name_length_limit),
+            ("description", reply.item_description_length_limit),
+            ("images", reply.item_image_count_limit),
+            ("price", reply.price_limit),
         ):
-            value = span(key)
+            value = span(entry)
             if value is not None:
                 found[field_name] = value
-        for field_name, key in (
-            ("tier_name", "tier_variation_name_length_limit"),
-            ("tier_option", "tier_variation_option_length_limit"),
+        for field_name, entry in (
+            ("tier_name", reply.tier_variation_name_length_limit),
+            ("tier_option", reply.tier_variation_option_length_limit),
         ):
-            value = span(key)
+            value = span(entry)
             if value is not None:
                 found[field_name] = value[1]
-        dimension = reply.get("dimension_limit")
-        if isinstance(dimension, dict) and isinstance(dimension.get("dimension_mandatory"), bool):
-            found["dimension_mandatory"] = dimension["dimension_mandatory"]
+        dimension = reply.dimension_limit
+        if dimension is not None and dimension.dimension_mandatory is not None:
+            found["dimension_mandatory"] = dimension.dimension_mandatory
         return cls(**found)
 
 
@@ -180,46 +180,43 @@ class AttributeSpec:
         return [names[0] for names in self.values.values() if names]
 
 
-def attribute_tree(reply: Mapping[str, Any], category_id: int) -> dict[int, AttributeSpec]:
+def attribute_tree(
+    reply: AttributeTree | Mapping[str, Any], category_id: int
+) -> dict[int, AttributeSpec]:
     """One category's attributes from a ``get_attribute_tree`` reply, by attribute id."""
+    if not isinstance(reply, AttributeTree):
+        reply = parse_reply(AttributeTree, reply, channel=CHANNEL, call="get_attribute_tree")
     found: dict[int, AttributeSpec] = {}
-    for entry in reply.get("list") or []:
-        if not isinstance(entry, Mapping) or entry.get("category_id") != category_id:
+    for entry in reply.categories:
+        if entry.category_id != category_id:
             continue
-        for row in entry.get("attribute_tree") or []:
-            if isinstance(row, Mapping) and isinstance(row.get("attribute_id"), int):
-                spec = _spec(row)
-                found[spec.attribute_id] = spec
+        for row in entry.attribute_tree:
+            spec = _spec(row)
+            found[spec.attribute_id] = spec
     return found
 
 
-def _spec(row: Mapping[str, Any]) -> AttributeSpec:
-    info = row.get("attribute_info")
-    kind = info.get("input_type") if isinstance(info, Mapping) else None
-    values: dict[int, tuple[str, ...]] = {}
-    for value in row.get("attribute_value_list") or []:
-        if isinstance(value, Mapping) and isinstance(value.get("value_id"), int):
-            values[value["value_id"]] = _names(value)
+def _spec(row: AttributeNode) -> AttributeSpec:
+    values = {value.value_id: _names(value) for value in row.attribute_value_list}
     names = _names(row)
     return AttributeSpec(
-        attribute_id=row["attribute_id"],
-        name=names[0] if names else str(row["attribute_id"]),
-        mandatory=row.get("mandatory") is True,
-        input_type=kind if isinstance(kind, int) and not isinstance(kind, bool) else None,
+        attribute_id=row.attribute_id,
+        name=names[0] if names else str(row.attribute_id),
+        mandatory=row.mandatory,
+        input_type=row.attribute_info.input_type if row.attribute_info else None,
         values=values,
     )
 
 
-def _names(row: Mapping[str, Any]) -> tuple[str, ...]:
+def _names(row: AttributeNode | AttributeValue) -> tuple[str, ...]:
     """``name`` (or the older ``display_*`` spellings) and each ``multi_lang`` value."""
-    found = [
-        str(row[key])
-        for key in ("name", "display_attribute_name", "display_value_name")
-        if isinstance(row.get(key), str) and row[key]
-    ]
-    for translation in row.get("multi_lang") or []:
-        if isinstance(translation, Mapping) and isinstance(translation.get("value"), str):
-            found.append(translation["value"])
+    spellings = (
+        (row.name, row.display_attribute_name)
+        if isinstance(row, AttributeNode)
+        else (row.name, row.display_value_name)
+    )
+    found = [name for name in spellings if name]
+    found += [translation.value for translation in row.multi_lang if translation.value]
     return tuple(dict.fromkeys(found))
 
 

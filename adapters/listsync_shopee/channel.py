@@ -30,7 +30,7 @@ from listsync_shopee.errors import CHANNEL
 from listsync_shopee.images import ImageStore
 from listsync_shopee.listings import Listings
 from listsync_shopee.mapping import Mapper
-from listsync_shopee.offers import BATCH, OfferWriter
+from listsync_shopee.offers import BATCH, OfferReader, OfferWriter
 from listsync_shopee.orders import WINDOW_SECONDS, OrderReader
 from listsync_shopee.settings import ShopeeSettings
 
@@ -62,6 +62,7 @@ class ShopeeChannel:
         )
         self.listings = Listings(self.client, self.images, self.mapping)
         self.offers = OfferWriter(self.client, self.listings)
+        self.offer_reader = OfferReader(self.client, self.listings)
         self.order_reader = OrderReader(self.client)
 
     @property
@@ -84,6 +85,10 @@ class ShopeeChannel:
 
     def set_offers(self, updates: Sequence[OfferUpdate]) -> list[OfferResult]:
         return self.offers.set(updates)
+
+    def read_offers(self, listings: Sequence[RemoteListing]) -> dict[str, int]:
+        """Each SKU's seller stock on Shopee now (it counts the units open orders hold)."""
+        return self.offer_reader.read(listings)
 
     def review_state(self, listing: RemoteListing) -> RemoteListing:
         return self.listings.review(listing)

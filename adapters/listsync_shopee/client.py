@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 import requests
@@ -30,6 +30,7 @@ from listsync.channel.contract import ChannelContext, Token
 from listsync.errors import AuthError, ChannelError, UnknownOutcome
 from listsync.http import MalformedReply, RequestSpec
 from listsync.i18n import _
+from listsync.replies import Reply, parse_reply
 from listsync_shopee import signing
 from listsync_shopee.errors import (
     CHANNEL,
@@ -39,12 +40,14 @@ from listsync_shopee.errors import (
     TokenRejected,
     classify,
 )
+from listsync_shopee.replies import Envelope, TokenReply
 from listsync_shopee.settings import ShopeeSettings
 
 DEFAULT_RATE = 10.0
 REFRESH_LIFETIME = timedelta(days=30)
 PACING = 0.9  # share of rate_per_second actually used
 Params = Sequence[tuple[str, Any]]
+R = TypeVar("R", bound=Reply)
 
 
 class ShopeeClient:
@@ -87,8 +90,10 @@ class ShopeeClient:
     def exchange_code(self, code: str, shop_id: str) -> Token:
         """Trade the consent code for the shop's first token pair, saved before it is used."""
         body = {"code": code, "partner_id": self.partner_id, "shop_id": int(shop_id)}
-        reply = self.public("get_access_token", "POST", signing.TOKEN_GET, json=body)
-        token = self._token_from(reply, "get_access_token", shop_id)
+        reply = self.public(
+            "get_access_token", "POST", signing.TOKEN_GET, json=body, reply=TokenReply
+        )
+        token = self._token_from(reply, shop_id)
         self.context.tokens.save(CHANNEL, shop_id, token)
         self.shop_id = shop_id
         self._hide(token)
@@ -144,15 +149,15 @@ class ShopeeClient:
                 "shop_id": int(shop),
             }
             reply = self._refresh_call(body)
-            token = self._token_from(reply, "refresh_access_token", shop)
+            token = self._token_from(reply, shop)
             self.context.tokens.save(CHANNEL, shop, token)
             self._hide(token)
             return token
 
-    def _refresh_call(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _refresh_call(self, body: dict[str, Any]) -> TokenReply:
         call = "refresh_access_token"
         try:
-            return self.public(call, "POST", signing.TOKEN_REFRESH, json=body)
+            return self.public(call, "POST", signing.TOKEN_REFRESH, json=body, reply=TokenReply)
         except ClockSkew:
             raise
         except UnknownOutcome:
@@ -160,7 +165,7 @@ class ShopeeClient:
         except AuthError as error:
             raise AuthError(error.detail, channel=CHANNEL, call=call) from None
         try:
-            return self.public(call, "POST", signing.TOKEN_REFRESH, json=body)
+            return self.public(call, "POST", signing.TOKEN_REFRESH, json=body, reply=TokenReply)
         except ClockSkew:
             raise
         except ChannelError:
@@ -173,24 +178,14 @@ class ShopeeClient:
                 call=call,
             ) from None
 
-    def _token_from(self, reply: dict[str, Any], call: str, shop: str) -> Token:
-        access, refresh, lifetime = (
-            reply.get("access_token"),
-            reply.get("refresh_token"),
-            reply.get("expire_in"),
-        )
-        if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
-            raise AuthError(
-                _("Shopee's token reply had no token in it: {fix}").format(fix=REAUTHORIZE),
-                channel=CHANNEL,
-                call=call,
-            )
-        seconds = lifetime if isinstance(lifetime, int) and lifetime > 0 else 4 * 3600
+    def _token_from(self, reply: TokenReply, shop: str) -> Token:
+        lifetime = reply.expire_in
+        seconds = lifetime if lifetime is not None and lifetime > 0 else 4 * 3600
         now = self.now()
         return Token(
-            access_token=SecretStr(access),
+            access_token=SecretStr(reply.access_token),
             expires_at=now + timedelta(seconds=seconds),
-            refresh_token=SecretStr(refresh),
+            refresh_token=SecretStr(reply.refresh_token),
             refresh_expires_at=now + REFRESH_LIFETIME,
             extra={"shop_id": shop},
         )
@@ -203,6 +198,7 @@ class ShopeeClient:
         self.http.secrets = tuple(values)
 
     # -- calls --------------------------------------------------------------------------
+    @overload
     def public(
         self,
         call: str,
@@ -212,15 +208,73 @@ class ShopeeClient:
         json: Any = None,
         files: Any = None,
         idempotent: bool = False,
-    ) -> dict[str, Any]:
-        """A call without a shop; returns the whole reply (token replies are top-level)."""
+        reply: type[R],
+    ) -> R: ...
+
+    @overload
+    def public(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        files: Any = None,
+        idempotent: bool = False,
+        reply: None = None,
+    ) -> dict[str, Any]: ...
+
+    def public(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        files: Any = None,
+        idempotent: bool = False,
+        reply: type[Reply] | None = None,
+    ) -> Any:
+        """A call without a shop: the whole reply (token replies are top-level), read into
+        ``reply`` when given (docs/marketplaces/shopee.md §1.3, §1.4)."""
 
         def common() -> list[tuple[str, Any]]:
             timestamp = self._timestamp()
             sign = signing.sign(self._key, self.partner_id, path, timestamp)
             return [("partner_id", self.partner_id), ("timestamp", timestamp), ("sign", sign)]
 
-        return self._send(call, method, path, common, (), json, files, idempotent, Subject(), False)
+        def read(data: dict[str, Any]) -> Any:
+            return data if reply is None else parse_reply(reply, data, channel=CHANNEL, call=call)
+
+        return self._send(call, method, path, common, (), json, files, idempotent, Subject(), read)
+
+    @overload
+    def shop(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        params: Params = (),
+        json: Any = None,
+        idempotent: bool,
+        subject: Subject | None = None,
+        reply: type[R],
+    ) -> R: ...
+
+    @overload
+    def shop(
+        self,
+        call: str,
+        method: str,
+        path: str,
+        *,
+        params: Params = (),
+        json: Any = None,
+        idempotent: bool,
+        subject: Subject | None = None,
+        reply: None = None,
+    ) -> dict[str, Any]: ...
 
     def shop(
         self,
@@ -232,17 +286,28 @@ class ShopeeClient:
         json: Any = None,
         idempotent: bool,
         subject: Subject | None = None,
-    ) -> dict[str, Any]:
-        """A shop call; returns ``response``. A refused access token is refreshed once."""
+        reply: type[Reply] | None = None,
+    ) -> Any:
+        """A shop call; returns ``response``, read into ``reply`` when given (a reply that
+        does not fit is a MalformedReply). A refused access token is refreshed once."""
         about = subject or Subject()
+
+        def read(data: dict[str, Any]) -> Any:
+            envelope = parse_reply(Envelope, data, channel=CHANNEL, call=call)
+            if reply is None:
+                return envelope.response
+            return parse_reply(
+                reply, envelope.response, channel=CHANNEL, call=call, at=["response"]
+            )
+
         token = self.token()
         try:
-            return self._shop_once(call, method, path, token, params, json, idempotent, about)
+            return self._shop_once(call, method, path, token, params, json, idempotent, about, read)
         except TokenRejected:
             pass
         token = self.refresh(token)
         try:
-            return self._shop_once(call, method, path, token, params, json, idempotent, about)
+            return self._shop_once(call, method, path, token, params, json, idempotent, about, read)
         except TokenRejected:
             raise AuthError(
                 _("Shopee refused the access token even after a refresh: {fix}").format(
@@ -262,7 +327,8 @@ class ShopeeClient:
         json: Any,
         idempotent: bool,
         about: Subject,
-    ) -> dict[str, Any]:
+        read: Callable[[dict[str, Any]], Any],
+    ) -> Any:
         shop, access = self.require_shop(), _secret(token.access_token)
 
         def common() -> list[tuple[str, Any]]:
@@ -276,9 +342,7 @@ class ShopeeClient:
                 ("sign", sign),
             ]
 
-        reply = self._send(call, method, path, common, params, json, None, idempotent, about, True)
-        response: dict[str, Any] = reply["response"]
-        return response
+        return self._send(call, method, path, common, params, json, None, idempotent, about, read)
 
     def _send(
         self,
@@ -291,23 +355,25 @@ class ShopeeClient:
         files: Any,
         idempotent: bool,
         about: Subject,
-        envelope: bool,
-    ) -> dict[str, Any]:
+        read: Callable[[dict[str, Any]], Any],
+    ) -> Any:
+        """Send one call; ``read`` turns a successful reply into what the caller gets, inside
+        the HTTP call, so a reply of the wrong shape is retried (a read) or unknown (a write)
+        like a body that is not JSON."""
+
         def build() -> RequestSpec:
             return RequestSpec(method, path, params=[*common(), *params], json=json, files=files)
 
-        def check(response: requests.Response) -> dict[str, Any]:
+        def check(response: requests.Response) -> Any:
             data = self.http.json(response, call)
             if not isinstance(data, dict):
                 raise self._malformed(response, call)
             code = data.get("error") or ""
             if code:
                 raise classify(str(code), str(data.get("message") or ""), call=call, subject=about)
-            if response.status_code >= 400 or (
-                envelope and not isinstance(data.get("response"), dict)
-            ):
+            if response.status_code >= 400:
                 raise self._malformed(response, call)
-            return data
+            return read(data)
 
         return self.http.call(call, build, check, idempotent=idempotent)
 

@@ -26,6 +26,7 @@ from listsync.i18n import _
 from listsync_shopee import signing
 from listsync_shopee.client import ShopeeClient
 from listsync_shopee.errors import CHANNEL, Subject
+from listsync_shopee.replies import UploadedImage, UploadReply
 
 log = logging.getLogger("listsync.shopee")
 PER_CALL = 9
@@ -93,13 +94,18 @@ class ImageStore:
             for source, data in entries
         ]
         reply = self.client.public(
-            "upload_image", "POST", signing.UPLOAD_IMAGE, files=files, idempotent=True
+            "upload_image",
+            "POST",
+            signing.UPLOAD_IMAGE,
+            files=files,
+            idempotent=True,
+            reply=UploadReply,
         )
-        response = reply.get("response")
-        infos = response.get("image_info_list") if isinstance(response, dict) else None
-        if not isinstance(infos, list) and isinstance(response, dict) and "image_info" in response:
-            infos = [{"id": 0, "error": "", "image_info": response["image_info"]}]
-        if not isinstance(infos, list) or len(infos) != len(entries):
+        response = reply.response
+        infos = response.image_info_list
+        if infos is None and response.image_info is not None:
+            infos = [UploadedImage(id=0, image_info=response.image_info)]
+        if infos is None or len(infos) != len(entries):
             raise MalformedReply(
                 _("Shopee's upload reply did not list one image per photo sent"),
                 channel=CHANNEL,
@@ -107,11 +113,11 @@ class ImageStore:
             )
         ids = []
         for (source, _data), info in zip(entries, infos, strict=True):
-            image_id = (info.get("image_info") or {}).get("image_id")
-            if info.get("error") or not isinstance(image_id, str):
+            image_id = info.image_info.image_id if info.image_info else None
+            if info.error or not image_id:
                 raise RejectedError(
                     _("Shopee refused photo {source} of SKU {sku}: {message}").format(
-                        source=source, sku=subject.sku, message=info.get("message") or "?"
+                        source=source, sku=subject.sku, message=info.message or "?"
                     ),
                     channel=CHANNEL,
                     call="upload_image",

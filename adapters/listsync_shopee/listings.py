@@ -9,8 +9,9 @@ sends the engine to :meth:`Listings.find`, which adopts the item, and
 ``search_item`` may match SKUs loosely and lags behind new items (its index is not
 instant); the match is checked exactly against ``item_sku`` from ``get_item_base_info``.
 
-Items and models are read into :class:`RemoteItem` / :class:`RemoteModel` in the shape the
-reference pages document; their weight comes as a string (``"10.02"`` kg) and is kept as a
+Every reply is read into its model in :mod:`listsync_shopee.replies` (a reply that does not
+fit is a MalformedReply naming the call). Items and models become :class:`RemoteItem` /
+:class:`RemoteModel`; their weight comes as a string (``"10.02"`` kg) and is kept as a
 Decimal (a number is read too). Before a draft is sent, its attributes are settled against
 the category's live attribute tree (value id or free text, see
 :func:`listsync_shopee.mapping.resolve_attributes`), read once per category and run like
@@ -27,19 +28,30 @@ import copy
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from listsync.catalog.model import sku_key as _key
 from listsync.channel.contract import Draft, ListingState, RemoteListing
 from listsync.errors import RejectedError, UnknownOutcome
-from listsync.http import MalformedReply
 from listsync.i18n import _
+from listsync.replies import parse_reply
 from listsync_shopee.categories import AttributeSpec, CategoryMap, Limits, attribute_tree
 from listsync_shopee.client import ShopeeClient
 from listsync_shopee.errors import CHANNEL, Duplicate, ImageMissing, Subject, refusal
 from listsync_shopee.images import ImageStore
 from listsync_shopee.mapping import check_limits, resolve_attributes
+from listsync_shopee.replies import (
+    AddedItem,
+    AttributeTree,
+    ItemBaseInfo,
+    ItemInfo,
+    ItemLimit,
+    ModelInfo,
+    ModelList,
+    SearchItem,
+    UpdatedItem,
+)
 
 log = logging.getLogger("listsync.shopee")
 P = "/api/v2/product/"
@@ -65,31 +77,7 @@ CONTENT = (
     "dimension",
 )
 SEARCH_PAGES = 10
-
-
-def weight_kg(value: Any, call: str) -> Decimal | None:
-    """A weight as Shopee sends it, ``"10.02"`` (or a number), as Decimal kg; None if absent."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _malformed(
-            _("Shopee sent {value!r} where a weight belongs").format(value=value), call
-        )
-    try:
-        found = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise _malformed(
-            _("Shopee sent {value!r} where a weight belongs").format(value=value), call
-        ) from None
-    if not found.is_finite() or found < 0:
-        raise _malformed(
-            _("Shopee sent {value!r} where a weight belongs").format(value=value), call
-        )
-    return found
-
-
-def _malformed(message: str, call: str) -> MalformedReply:
-    return MalformedReply(message, channel=CHANNEL, call=call)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -104,20 +92,20 @@ class RemoteItem:
     weight: Decimal | None  # kg
 
     @classmethod
-    def from_api(cls, info: Mapping[str, Any]) -> RemoteItem:
-        call = "get_item_base_info"
-        item_id = info.get("item_id")
-        if isinstance(item_id, bool) or not isinstance(item_id, int):
-            raise _malformed(_("Shopee sent an item without an item_id"), call)
-        created = info.get("create_time")
+    def of(cls, info: ItemInfo) -> RemoteItem:
         return cls(
-            item_id=item_id,
-            sku=str(info.get("item_sku") or ""),
-            status=str(info.get("item_status") or ""),
-            has_model=bool(info.get("has_model")),
-            create_time=created if isinstance(created, int) else 0,
-            weight=weight_kg(info.get("weight"), call),
+            item_id=info.item_id,
+            sku=info.item_sku,
+            status=info.item_status,
+            has_model=info.has_model,
+            create_time=info.create_time,
+            weight=info.weight,
         )
+
+    @classmethod
+    def from_api(cls, info: Mapping[str, Any]) -> RemoteItem:
+        """One raw ``item_list`` entry; MalformedReply if it does not fit the page."""
+        return cls.of(parse_reply(ItemInfo, info, channel=CHANNEL, call="get_item_base_info"))
 
 
 @dataclass(frozen=True)
@@ -129,15 +117,13 @@ class RemoteModel:
     weight: Decimal | None  # kg; the model's own, sent as a string
 
     @classmethod
+    def of(cls, row: ModelInfo) -> RemoteModel:
+        return cls(model_id=str(row.model_id), sku=row.model_sku, weight=row.weight)
+
+    @classmethod
     def from_api(cls, row: Mapping[str, Any]) -> RemoteModel:
-        call = "get_model_list"
-        if row.get("model_id") is None:
-            raise _malformed(_("Shopee sent a model without a model_id"), call)
-        return cls(
-            model_id=str(row["model_id"]),
-            sku=str(row.get("model_sku") or ""),
-            weight=weight_kg(row.get("weight"), call),
-        )
+        """One raw ``model`` entry; MalformedReply if it does not fit the page."""
+        return cls.of(parse_reply(ModelInfo, row, channel=CHANNEL, call="get_model_list"))
 
 
 class Listings:
@@ -176,22 +162,27 @@ class Listings:
         for _page in range(SEARCH_PAGES):
             params = [("item_sku", product_sku), ("page_size", 100), ("offset", offset or "0")]
             reply = self.client.shop(
-                "search_item", "GET", P + "search_item", params=params, idempotent=True
+                "search_item",
+                "GET",
+                P + "search_item",
+                params=params,
+                idempotent=True,
+                reply=SearchItem,
             )
-            found = reply.get("item_id_list") or []
-            if not isinstance(found, list):
-                raise MalformedReply(
-                    _("search_item answered no item_id_list"), channel=CHANNEL, call="search_item"
-                )
-            ids.extend(int(i) for i in found)
-            next_offset = str(reply.get("next_offset") or "")
+            ids.extend(reply.item_id_list)
+            next_offset = reply.next_offset or ""
             if not next_offset or next_offset == offset:
                 break
             offset = next_offset
         return ids
 
     def base_info(self, ids: list[int]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
+        """Each item's ``get_item_base_info`` entry, checked against :class:`ItemInfo`, as a
+        mapping (undocumented fields as Shopee sent them)."""
+        return [info.model_dump(by_alias=True) for info in self.item_infos(ids)]
+
+    def item_infos(self, ids: list[int]) -> list[ItemInfo]:
+        found: list[ItemInfo] = []
         for start in range(0, len(ids), 50):
             chunk = ",".join(str(i) for i in ids[start : start + 50])
             reply = self.client.shop(
@@ -200,12 +191,13 @@ class Listings:
                 P + "get_item_base_info",
                 params=[("item_id_list", chunk)],
                 idempotent=True,
+                reply=ItemBaseInfo,
             )
-            found.extend(i for i in reply.get("item_list") or [] if isinstance(i, dict))
+            found.extend(reply.item_list)
         return found
 
     def items(self, ids: list[int]) -> list[RemoteItem]:
-        return [RemoteItem.from_api(info) for info in self.base_info(ids)]
+        return [RemoteItem.of(info) for info in self.item_infos(ids)]
 
     def model_list(self, item_id: int) -> list[RemoteModel]:
         reply = self.client.shop(
@@ -214,10 +206,9 @@ class Listings:
             P + "get_model_list",
             params=[("item_id", item_id)],
             idempotent=True,
+            reply=ModelList,
         )
-        return [
-            RemoteModel.from_api(row) for row in reply.get("model") or [] if isinstance(row, dict)
-        ]
+        return [RemoteModel.of(row) for row in reply.model]
 
     def models(self, item_id: int) -> dict[str, str]:
         """Variant SKU -> model id of an item with variants (empty when it has none)."""
@@ -259,6 +250,7 @@ class Listings:
                 P + "get_item_limit",
                 params=[("category_id", category_id)],
                 idempotent=True,
+                reply=ItemLimit,
             )
             self._limits[category_id] = Limits.from_api(reply)
         return self._limits[category_id]
@@ -272,6 +264,7 @@ class Listings:
                 P + "get_attribute_tree",
                 params=[("category_id_list", category_id)],
                 idempotent=True,
+                reply=AttributeTree,
             )
             self._trees[category_id] = attribute_tree(reply, category_id)
         return self._trees[category_id]
@@ -292,6 +285,7 @@ class Listings:
                     json={**item, "image": {"image_id_list": image_ids}},
                     idempotent=False,
                     subject=subject,
+                    reply=AddedItem,
                 ),
             )
         except Duplicate:
@@ -302,13 +296,7 @@ class Listings:
                 "shopee: SKU %s is already item %s; adopted", draft.product_sku, found.remote_id
             )
             return found
-        item_id = reply.get("item_id")
-        if not isinstance(item_id, int):
-            raise UnknownOutcome(
-                _("Shopee's add_item reply had no item_id; the SKU will be looked up"),
-                channel=CHANNEL,
-                call="add_item",
-            )
+        item_id = reply.item_id
         units = {draft.product_sku: "0"}
         if payload["models"]:
             try:
@@ -322,7 +310,7 @@ class Listings:
                     channel=CHANNEL,
                     call="init_tier_variation",
                 ) from None
-        state, reasons = _state(str(reply.get("item_status", "NORMAL")))
+        state, reasons = _state(reply.item_status)
         return RemoteListing(draft.product_sku, str(item_id), state, units=units, reasons=reasons)
 
     def update(self, listing: RemoteListing, draft: Draft) -> RemoteListing:
@@ -340,6 +328,7 @@ class Listings:
                 json={"item_id": item_id, **content, "image": {"image_id_list": image_ids}},
                 idempotent=True,
                 subject=subject,
+                reply=UpdatedItem,
             ),
         )
         wanted = {model["model_sku"] for model in draft.payload["models"]}
@@ -365,11 +354,11 @@ class Listings:
             )
         if not wanted:
             units = {draft.product_sku: "0"}
-        state, reasons = _state(str(reply.get("item_status", "NORMAL")))
+        state, reasons = _state(reply.item_status)
         return RemoteListing(draft.product_sku, str(item_id), state, units=units, reasons=reasons)
 
     def _init_models(self, item_id: int, draft: Draft, subject: Subject) -> dict[str, str]:
-        def send(option_ids: list[str]) -> dict[str, Any]:
+        def send(option_ids: list[str]) -> ModelList:
             tiers = copy.deepcopy(list(draft.payload["tier_variation"]))
             for option, image_id in zip(tiers[0]["option_list"], option_ids, strict=False):
                 option["image"] = {"image_id": image_id}
@@ -384,21 +373,18 @@ class Listings:
                 },
                 idempotent=False,
                 subject=subject,
+                reply=ModelList,
             )
 
         reply = self._with_images(draft.payload.get("option_images") or [], subject, send)
-        return {
-            str(model["model_sku"]): str(model["model_id"])
-            for model in reply.get("model") or []
-            if model.get("model_sku")
-        }
+        return {model.model_sku: str(model.model_id) for model in reply.model if model.model_sku}
 
     def _with_images(
         self,
         images: list[dict[str, Any]],
         subject: Subject,
-        send: Callable[[list[str]], dict[str, Any]],
-    ) -> dict[str, Any]:
+        send: Callable[[list[str]], T],
+    ) -> T:
         """Send with the photos' ids; when Shopee forgot one, upload again and retry once."""
         image_ids = self.images.ids(images, subject)
         try:

@@ -9,20 +9,29 @@ Shopee's seller stock includes the units held by open orders (it refuses a stock
 them; UNCONFIRMED beyond that rule, and the sandbox does the same): buyers can take
 ``stock - reserved``. The channel says so (``limits.stock_includes_reserved``) and the
 engine adds back what this shop's open orders hold; the figure is sent as given.
+
+What Shopee shows now is read back (:class:`OfferReader`, for the engine's reconciliation)
+from ``stock_info_v2.seller_stock``, the figure ``update_stock`` sets: items without
+variants through ``get_item_base_info``, 50 items a call; the models of an item with
+variants through its ``get_model_list`` (one call per item: Shopee has no batch for models).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from listsync.channel.contract import OfferResult, OfferUpdate
+from listsync.channel.contract import OfferResult, OfferUpdate, RemoteListing
 from listsync.errors import AuthError, RateLimited, RejectedError, TransientError
 from listsync.i18n import _
 from listsync_shopee.client import ShopeeClient
-from listsync_shopee.errors import Subject
+from listsync_shopee.errors import NotFound, Subject
 from listsync_shopee.listings import Listings
+from listsync_shopee.replies import BatchResult
+
+log = logging.getLogger("listsync.shopee")
 
 BATCH = 50
 P = "/api/v2/product/"
@@ -103,7 +112,13 @@ class OfferWriter:
         subject = Subject(sku=batch[0].sku if len(batch) == 1 else "")
         try:
             reply = self.client.shop(
-                call, "POST", P + call, json=body, idempotent=True, subject=subject
+                call,
+                "POST",
+                P + call,
+                json=body,
+                idempotent=True,
+                subject=subject,
+                reply=BatchResult,
             )
         except RateLimited as error:
             if error.quota_exhausted:
@@ -113,11 +128,8 @@ class OfferWriter:
             raise
         except (RejectedError, TransientError) as error:
             return {e.sku: str(error) for e in batch}
-        succeeded = {_int(row.get("model_id")) for row in reply.get("success_list") or []}
-        reasons = {
-            _int(row.get("model_id")): str(row.get("failed_reason") or "")
-            for row in reply.get("failure_list") or []
-        }
+        succeeded = {row.model_id for row in reply.success_list}
+        reasons = {row.model_id: row.failed_reason for row in reply.failure_list}
         refused: dict[str, str] = {}
         for entry in batch:
             if entry.model_id in succeeded:
@@ -129,8 +141,66 @@ class OfferWriter:
         return refused
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+class OfferReader:
+    """What each model or item shows on Shopee now, for the engine's reconciliation."""
+
+    def __init__(self, client: ShopeeClient, listings: Listings):
+        self.client = client
+        self.listings = listings
+
+    def read(self, listings: Sequence[RemoteListing]) -> dict[str, int]:
+        shown: dict[str, int] = {}
+        plain: dict[int, str] = {}  # item id -> the seller SKU of an item without variants
+        for listing in listings:
+            if not listing.remote_id.isdigit() or not listing.units:
+                continue
+            item_id = int(listing.remote_id)
+            if all(unit == "0" for unit in listing.units.values()):
+                plain[item_id] = next(iter(listing.units))
+                continue
+            models = self._models(item_id)
+            for sku, model_id in listing.units.items():
+                if model_id in models:
+                    shown[sku] = models[model_id]
+        for info in self.listings.base_info(list(plain)):
+            found = info.get("item_id")
+            stock = seller_stock(info)
+            if info.get("has_model") or stock is None:  # an item's own figure, models none
+                continue
+            if isinstance(found, int) and found in plain:
+                shown[plain[found]] = stock
+        return shown
+
+    def _models(self, item_id: int) -> dict[str, int]:
+        """Model id -> seller stock of one item's models; empty when the item is gone."""
+        try:
+            reply = self.client.shop(
+                "get_model_list",
+                "GET",
+                P + "get_model_list",
+                params=[("item_id", item_id)],
+                idempotent=True,
+            )
+        except NotFound:
+            log.warning("shopee: item %s is not on Shopee any more; its stock is not read", item_id)
+            return {}
+        found: dict[str, int] = {}
+        for row in reply.get("model") or []:
+            if isinstance(row, dict) and row.get("model_id") is not None:
+                stock = seller_stock(row)
+                if stock is not None:
+                    found[str(row["model_id"])] = stock
+        return found
+
+
+def seller_stock(entry: Mapping[str, Any]) -> int | None:
+    """The seller stock of an item or model (``stock_info_v2.seller_stock[].stock``, summed
+    over locations): what ``update_stock`` sets. None when the reply holds no such figure."""
+    info = entry.get("stock_info_v2")
+    rows = info.get("seller_stock") if isinstance(info, dict) else None
+    if not isinstance(rows, list) or not rows:
+        return None
+    figures = [row.get("stock") if isinstance(row, dict) else None for row in rows]
+    if not all(isinstance(f, int) and not isinstance(f, bool) for f in figures):
+        return None
+    return sum(f for f in figures if isinstance(f, int))

@@ -27,8 +27,7 @@ import logging
 import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
 
 from listsync.channel.contract import Money, Order, OrderLine, OrderState
 from listsync.errors import TransientError
@@ -36,6 +35,7 @@ from listsync.http import MalformedReply
 from listsync.i18n import _
 from listsync_shopee.client import ShopeeClient
 from listsync_shopee.errors import CHANNEL, NotFound
+from listsync_shopee.replies import OrderDetail, OrderDetails, OrderList
 
 log = logging.getLogger("listsync.shopee")
 WINDOW_SECONDS = 15 * 86_400
@@ -120,14 +120,14 @@ class OrderReader:
                 "/api/v2/order/get_order_list",
                 params=params,
                 idempotent=True,
+                reply=OrderList,
             )
             pages += 1
-            rows = reply.get("order_list") or []
-            listed.extend(str(row["order_sn"]) for row in rows if row.get("order_sn"))
-            if not reply.get("more"):
+            listed.extend(row.order_sn for row in reply.order_list)
+            if not reply.more:
                 return listed, pages
             used.add(cursor)
-            cursor = str(reply.get("next_cursor") or "")
+            cursor = reply.next_cursor
             if not cursor or cursor in used:
                 raise MalformedReply(
                     _("Shopee said more orders follow but gave no new cursor"),
@@ -149,7 +149,7 @@ class OrderReader:
         for sn in order_sns:
             yield to_order(details[sn])
 
-    def _read_details(self, order_sns: list[str]) -> dict[str, dict[str, Any]]:
+    def _read_details(self, order_sns: list[str]) -> dict[str, OrderDetail]:
         """Details by order_sn; an order_sn Shopee does not know is left out."""
         params = [
             ("order_sn_list", ",".join(order_sns)),
@@ -162,6 +162,7 @@ class OrderReader:
                 "/api/v2/order/get_order_detail",
                 params=params,
                 idempotent=True,
+                reply=OrderDetails,
             )
         except NotFound:
             if len(order_sns) == 1:
@@ -171,22 +172,19 @@ class OrderReader:
                 **self._read_details(order_sns[:half]),
                 **self._read_details(order_sns[half:]),
             }
-        rows = reply.get("order_list") or []
-        return {str(d.get("order_sn")): d for d in rows if isinstance(d, dict)}
+        return {detail.order_sn: detail for detail in reply.order_list}
 
 
-def to_order(detail: dict[str, Any]) -> Order:
+def to_order(detail: OrderDetail) -> Order:
     """One ``get_order_detail`` entry as the core's Order: UTC times, lines per SKU."""
-    currency = str(detail.get("currency") or "VND")
+    currency = detail.currency or "VND"
     folded: dict[str, list[tuple[int, Decimal, str]]] = {}
-    for row in detail.get("item_list") or []:
-        sku = str(row.get("model_sku") or row.get("item_sku") or "")
-        if not sku:
-            sku = f"shopee:{row.get('item_id')}:{row.get('model_id')}"
-        quantity = int(row.get("model_quantity_purchased") or 0)
-        discounted = _decimal(row.get("model_discounted_price"))
-        price = discounted if discounted > 0 else _decimal(row.get("model_original_price"))
-        folded.setdefault(sku, []).append((quantity, price, str(row.get("order_item_id") or "")))
+    for row in detail.item_list:
+        sku = row.model_sku or row.item_sku or f"shopee:{row.item_id}:{row.model_id}"
+        discounted = row.model_discounted_price or Decimal(0)
+        price = discounted if discounted > 0 else row.model_original_price or Decimal(0)
+        line_id = row.order_item_id or ""
+        folded.setdefault(sku, []).append((row.model_quantity_purchased, price, line_id))
     lines = []
     for sku, rows in folded.items():
         quantity = sum(q for q, _p, _i in rows)
@@ -199,33 +197,20 @@ def to_order(detail: dict[str, Any]) -> Order:
             average = sum((q * p for q, p, _i in rows), Decimal(0)) / quantity
             unit = _money(average, currency, averaged=True)
         lines.append(OrderLine(sku, quantity, unit, rows[0][2]))
-    total = detail.get("total_amount")
     amount = (
-        _decimal(total)
-        if total is not None
+        detail.total_amount
+        if detail.total_amount is not None
         else sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
     )
     return Order(
-        order_id=str(detail["order_sn"]),
-        state=state_of(str(detail.get("order_status") or "")),
-        status=str(detail.get("order_status") or ""),
-        created_at=_time(detail.get("create_time")),
-        updated_at=_time(detail.get("update_time") or detail.get("create_time")),
+        order_id=detail.order_sn,
+        state=state_of(detail.order_status),
+        status=detail.order_status,
+        created_at=_time(detail.create_time),
+        updated_at=_time(detail.update_time or detail.create_time),
         total=_money(amount, currency),
         lines=tuple(lines),
     )
-
-
-def _decimal(value: Any) -> Decimal:
-    """Shopee's JSON floats as exact Decimals, through their text."""
-    try:
-        return Decimal(str(value if value is not None else 0))
-    except InvalidOperation:
-        raise MalformedReply(
-            _("Shopee sent {value!r} where an amount belongs").format(value=value),
-            channel=CHANNEL,
-            call="get_order_detail",
-        ) from None
 
 
 def _money(amount: Decimal, currency: str, *, averaged: bool = False) -> Money:
@@ -237,9 +222,15 @@ def _money(amount: Decimal, currency: str, *, averaged: bool = False) -> Money:
     return Money(rounded, currency)
 
 
-def _time(value: Any) -> datetime:
-    if not isinstance(value, int | float) or isinstance(value, bool):
+def _time(seconds: int) -> datetime:
+    """Unix seconds (the reply's model has checked they are a whole number) in UTC."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
         raise MalformedReply(
-            _("Shopee sent an order without a valid time"), channel=CHANNEL, call="get_order_detail"
-        )
-    return datetime.fromtimestamp(int(value), UTC)
+            _("the reply does not have the documented shape ({problems})").format(
+                problems=_("an order time is out of range: {value}").format(value=seconds)
+            ),
+            channel=CHANNEL,
+            call="get_order_detail",
+        ) from None

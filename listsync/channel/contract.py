@@ -353,6 +353,16 @@ class Channel(Protocol):
         """Set stock and price; the adapter batches, and reads first if its API takes deltas."""
         ...
 
+    def read_offers(self, listings: Sequence[RemoteListing]) -> dict[str, int]:
+        """The stock each sellable SKU of ``listings`` shows on the marketplace now.
+
+        The figure is in the terms :meth:`set_offers` takes: where ``limits.
+        stock_includes_reserved``, it counts the units the marketplace's open orders hold.
+        The adapter reads through the list or batch calls its API offers, never one call per
+        SKU where a batch exists. A SKU the marketplace gives no figure for is left out.
+        """
+        ...
+
     def review_state(self, listing: RemoteListing) -> RemoteListing: ...
 
     def iter_orders(self, since: datetime, until: datetime) -> Iterator[Order]:

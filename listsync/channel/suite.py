@@ -202,6 +202,27 @@ class ChannelContract:
         (unit,) = self.units_on(server, sku)
         assert (unit["stock"], unit["price"]) == (7, 99_000)
 
+    def test_read_offers_shows_what_was_set(self, channel: Channel, server: SandboxServer) -> None:
+        """The figure read back is in set_offers' terms, read in batches (never a call per
+        SKU), and moves as the marketplace moves it: an open order's units stay in it where
+        the channel's figure counts them (``stock_includes_reserved``), else they leave it."""
+        assert channel.read_offers([]) == {}
+        product = self.product()
+        listing = self.publish(channel, product)
+        skus = units(product)
+        sku = skus[0]
+        channel.set_offers([OfferUpdate(listing, Offer(sku=sku, stock=7), set_price=False)])
+        before = len(server.calls())
+        shown = channel.read_offers([listing])
+        assert len(server.calls()) - before == 1
+        assert shown == {unit["sku"]: unit["stock"] for unit in self.state(server)["listings"]}
+        assert shown[sku] == 7 and set(shown) == set(skus)
+        requests.post(
+            server.root_url + "/_sandbox/orders", json={"sku": sku, "quantity": 2}, timeout=10
+        ).raise_for_status()
+        held = 0 if channel.limits.stock_includes_reserved else 2
+        assert channel.read_offers([listing]) == {**shown, sku: 7 - held}
+
     def test_orders_are_counted_exactly(self, channel: Channel, server: SandboxServer) -> None:
         product = self.product()
         listing = self.publish(channel, product)

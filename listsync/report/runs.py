@@ -31,12 +31,14 @@ RUN_COLUMNS = (
     ("listings_failed", _("Failed")),
     ("stock_sets", _("Stock")),
     ("price_sets", _("Prices")),
+    ("drift", _("Drift")),  # shown for a run that set drift right, to keep runs in 80 columns
     ("api_calls", _("Calls")),
 )
 RUN_LEGEND = _(
     "Orders: new orders pulled; Changed: orders that changed; Created, Updated, Failed: "
-    "listings; Stock, Prices: figures sent; Calls: marketplace calls. An unfinished run is "
-    "still going, or was stopped: the next sync finishes its work."
+    "listings; Stock, Prices: figures sent; Drift (when there was some): stock figures the "
+    "marketplace had moved by itself, set back; Calls: marketplace calls. An unfinished run "
+    "is still going, or was stopped: the next sync finishes its work."
 )
 
 
@@ -60,13 +62,18 @@ def render_runs(runs: Sequence[RunRecord], tz: ZoneInfo) -> str:
     """Newest first: a line per run, a table of its channels, then each error on one line."""
     if not runs:
         return _("No sync has been recorded yet: run listsync sync.")
-    columns = [
-        Column("channel", _("Channel"), cap=KEY_CAP),
-        Column("result", _("Result")),
-        *(Column(key, title, "count") for key, title in RUN_COLUMNS),
-    ]
     blocks = []
     for run in runs:
+        keys = [
+            (key, title)
+            for key, title in RUN_COLUMNS
+            if key != "drift" or any(channel.counts.get(key) for channel in run.channels)
+        ]
+        columns = [
+            Column("channel", _("Channel"), cap=KEY_CAP),
+            Column("result", _("Result")),
+            *(Column(key, title, "count") for key, title in keys),
+        ]
         status = run.status if run.finished_at is not None else _("unfinished")
         head = " · ".join(
             [
@@ -83,7 +90,7 @@ def render_runs(runs: Sequence[RunRecord], tz: ZoneInfo) -> str:
                 [
                     channel.channel,
                     _("ok") if channel.error is None else _("FAILED"),
-                    *(str(channel.counts.get(key, 0)) for key, _title in RUN_COLUMNS),
+                    *(str(channel.counts.get(key, 0)) for key, _title in keys),
                 ]
                 for channel in run.channels
             ]

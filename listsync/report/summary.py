@@ -17,6 +17,7 @@ COLUMNS = (
     ("listings_failed", "Failed"),
     ("stock_sets", "Stock"),
     ("price_sets", "Price"),
+    ("drift", "Drift"),
     ("api_calls", "Calls"),
 )
 

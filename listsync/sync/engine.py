@@ -3,10 +3,18 @@
 Channels run in a worker each; SQLite serializes their ledger writes (BEGIN IMMEDIATE),
 and no transaction is held across a marketplace call. One channel failing never stops
 the others: the run records what each did and ends with exit code 1 if any failed.
+
+Reconciliation: a sync (a pull and a push) reads what each channel shows now for its live
+listings (``Channel.read_offers``), every run or every ``reconcile_every``-th, right
+before its pull, so the orders pulled cover all but the last moment of what the figure
+shows. The push then measures stock against what was shown, not only against what was last
+sent, and sets back what the marketplace moved by itself (see :mod:`listsync.sync.push`).
+The runs since the last read are kept as the checkpoint stream ``reconcile``.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -14,12 +22,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from listsync.channel.contract import Channel
+from listsync.channel.contract import Channel, ListingState
 from listsync.clock import Clock
-from listsync.errors import EXIT_BAD_INPUT, EXIT_FAILURE, ListsyncError
+from listsync.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    AuthError,
+    ChannelError,
+    ListsyncError,
+    RateLimited,
+    SetupError,
+)
 from listsync.http import CallRecord
 from listsync.i18n import _
 from listsync.ledger.database import Ledger
+from listsync.redact import redact_text
 from listsync.sync.push import Inventory, Plan, Pusher, PushOptions, Tally, plan_push
 from listsync.sync.stock_rules import (
     OPEN_STATES,
@@ -29,8 +46,10 @@ from listsync.sync.stock_rules import (
     reserving_states,
 )
 
+log = logging.getLogger("listsync.sync")
 DAY = timedelta(days=1)
 ORDERS_STREAM = "orders"
+RECONCILE_STREAM = "reconcile"  # its cursor: syncs since the channel's stock was last read
 
 ChannelFactory = Callable[[str, Callable[[CallRecord], None]], Channel]
 
@@ -42,6 +61,7 @@ class SyncOptions:
     reserve_from: str = "payment"
     restock_returns: bool = False
     workers: int = 4
+    reconcile_every: int = 1  # read what the channels show every Nth sync; 0: never
     push: PushOptions = field(default_factory=PushOptions)
     rules: Mapping[str, StockRule] = field(default_factory=dict)
 
@@ -56,6 +76,9 @@ class ChannelOutcome:
     error: str | None = None
     calls: list[CallRecord] = field(default_factory=list)
     exit_code: int = 0
+    shown: dict[str, int] | None = None  # what the channel showed per SKU, when read this run
+    unread: int | None = None  # syncs since its last read, when this one skipped reading
+    reconciled: str | None = None  # the reconcile checkpoint as the run found it
 
     @property
     def ok(self) -> bool:
@@ -64,6 +87,12 @@ class ChannelOutcome:
     def failed(self, error: ListsyncError) -> None:
         self.error = str(error)
         self.exit_code = max(self.exit_code, error.exit_code)
+
+    def crashed(self, error: Exception) -> None:
+        """An error no part foresaw (a bug, or a reply nothing checked): one line naming the
+        channel, the last call it made and the kind of error; the traceback goes to the log."""
+        self.error = unexpected(self.name, error, self.calls[-1].call if self.calls else "")
+        self.exit_code = max(self.exit_code, EXIT_FAILURE)
 
 
 @dataclass
@@ -125,13 +154,16 @@ class SyncEngine:
         run_id = self.ledger.start_run(command, os.getpid())
         outcomes = {name: ChannelOutcome(name) for name in names}
         channels: dict[str, Channel] = {}
+        stopped: BaseException | None = None
         try:
             for name in names:
                 self._open(name, outcomes[name], channels)
             live = [name for name in names if name in channels]
             if pull:
                 self._parallel(
-                    live, lambda n: self._pull(n, channels[n], outcomes[n], started), outcomes
+                    live,
+                    lambda n: self._read_then_pull(n, channels[n], outcomes[n], started, push),
+                    outcomes,
                 )
                 self._settle(outcomes)
             if push:
@@ -142,10 +174,16 @@ class SyncEngine:
                     lambda n: self._push(n, channels[n], outcomes[n], force, progress, inventory),
                     outcomes,
                 )
+        except BaseException as exc:  # recorded as it is (never "ok"), then raised on
+            stopped = exc
+            raise
         finally:
-            for channel in channels.values():
-                channel.close()
-            self._record(run_id, outcomes)
+            for name, channel in channels.items():
+                try:
+                    channel.close()
+                except Exception:
+                    log.warning("%s: closing the channel failed", name, exc_info=True)
+            self._record(run_id, outcomes, stopped)
         return RunResult(run_id, outcomes)
 
     def plan(self, names: Sequence[str], *, force: bool = False) -> RunResult:
@@ -168,6 +206,61 @@ class SyncEngine:
             into[name] = self.open_channel(name, outcome.calls.append)
         except ListsyncError as exc:
             outcome.failed(exc)
+        except Exception as exc:  # one channel's bug never stops the others
+            log.error("%s: unexpected error opening the channel", name, exc_info=exc)
+            outcome.crashed(exc)
+
+    def _read_then_pull(
+        self, name: str, channel: Channel, outcome: ChannelOutcome, until: datetime, push: bool
+    ) -> None:
+        if push:  # a read is only of use to a push, and only after a pull: see _read
+            self._read(name, channel, outcome)
+        self._pull(name, channel, outcome, until)
+
+    def _read(self, name: str, channel: Channel, outcome: ChannelOutcome) -> None:
+        """What the channel shows now for its live listings, when a read is due this run.
+
+        A read that fails leaves the run without reconciliation (said in "To fix"); one the
+        channel cannot answer at all (authorization, setup, the day's quota) stops the
+        channel as a pull would.
+        """
+        every = self.options.reconcile_every
+        read = getattr(channel, "read_offers", None)  # None: an adapter older than the call
+        if every < 1 or read is None:
+            return
+        shop = channel.shop_id
+        cursor = outcome.reconciled = self.ledger.checkpoint(name, shop, RECONCILE_STREAM)
+        since = int(cursor) if cursor and cursor.isdigit() else None
+        if since is not None and since + 1 < every:
+            outcome.unread = since
+            return
+        listings = [
+            remote
+            for record in self.ledger.listings(name, shop)
+            if record.state is ListingState.LIVE and (remote := record.remote()) is not None
+        ]
+        try:
+            outcome.shown = dict(read(listings)) if listings else {}
+        except (AuthError, SetupError):
+            raise
+        except RateLimited as exc:
+            if exc.quota_exhausted:
+                raise
+            self._unread(name, outcome, exc)
+        except ChannelError as exc:
+            self._unread(name, outcome, exc)
+        else:
+            outcome.tally.counts["stock_read"] += len(outcome.shown)
+
+    @staticmethod
+    def _unread(name: str, outcome: ChannelOutcome, exc: ChannelError) -> None:
+        outcome.tally.counts["errors"] += 1
+        outcome.tally.problems.append(
+            _(
+                "{channel}: could not read the stock it shows, so none was checked for drift "
+                "this run: {error}"
+            ).format(channel=name, error=exc)
+        )
 
     def _pull(self, name: str, channel: Channel, outcome: ChannelOutcome, until: datetime) -> None:
         """Orders changed since the checkpoint, window by window, each with its checkpoint.
@@ -220,17 +313,29 @@ class SyncEngine:
         inventory: Inventory | None,
     ) -> None:
         options = self.options.push_for(name, force)
-        plan = self._plan(name, channel, options, inventory)
+        plan = self._plan(name, channel, options, inventory, outcome.shown)
         pusher = Pusher(name, channel, self.ledger, options, self.clock, outcome.tally)
         pusher.apply(plan, progress)
+        cursor = None
+        if outcome.shown is not None:
+            cursor = "0"
+        elif outcome.unread is not None:
+            cursor = str(outcome.unread + 1)
+        if cursor is not None and cursor != outcome.reconciled:  # a quiet rerun writes nothing
+            self.ledger.set_checkpoint(name, channel.shop_id, RECONCILE_STREAM, cursor)
 
     def _plan(
-        self, name: str, channel: Channel, options: PushOptions, inventory: Inventory | None = None
+        self,
+        name: str,
+        channel: Channel,
+        options: PushOptions,
+        inventory: Inventory | None = None,
+        shown: dict[str, int] | None = None,
     ) -> Plan:
         inventory = inventory or self.inventory()
         # what the channel's own open orders hold, paid or not, as the channel counts it
         held = self.ledger.reserved(OPEN_STATES, channel=name)
-        return plan_push(name, channel, self.ledger, options, self.clock, inventory, held)
+        return plan_push(name, channel, self.ledger, options, self.clock, inventory, held, shown)
 
     def inventory(self) -> Inventory:
         return Inventory.read(self.ledger, reserving_states(self.options.reserve_from))
@@ -241,7 +346,9 @@ class SyncEngine:
         step: Callable[[str], None],
         outcomes: Mapping[str, ChannelOutcome],
     ) -> None:
-        """Run ``step`` on each channel in its own worker; a failure stays with its channel."""
+        """Run ``step`` on each channel in its own worker; a failure stays with its channel,
+        whatever it is: an unexpected one is recorded with its channel and the traceback
+        logged, and the other channels go on."""
 
         def guarded(name: str) -> None:
             try:
@@ -249,12 +356,42 @@ class SyncEngine:
             except ListsyncError as exc:
                 outcomes[name].failed(exc)
                 outcomes[name].tally.counts["errors"] += 1
+            except Exception as exc:
+                log.error("%s: unexpected error", name, exc_info=exc)
+                outcomes[name].crashed(exc)
+                outcomes[name].tally.counts["errors"] += 1
 
         workers = max(1, min(self.options.workers, len(names)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(guarded, names))
 
-    def _record(self, run_id: int, outcomes: Mapping[str, ChannelOutcome]) -> None:
+    def _record(
+        self,
+        run_id: int,
+        outcomes: Mapping[str, ChannelOutcome],
+        stopped: BaseException | None = None,
+    ) -> None:
+        """Each channel's counts, error and calls, then the run's status: "ok" only when
+        every channel is; "interrupted" when the run was stopped (Ctrl-C); else "failed".
+        A run that ``stopped`` on an error of its own (not a channel's) says so on each
+        channel it left unfinished."""
+        if stopped is not None:
+            for outcome in outcomes.values():
+                if outcome.error is None:
+                    outcome.error = _("{channel}: not finished, the run stopped: {error}").format(
+                        channel=outcome.name, error=_stop_reason(stopped)
+                    )
+                    outcome.exit_code = max(outcome.exit_code, EXIT_FAILURE)
+            try:
+                self._write(run_id, outcomes, stopped)
+            except Exception:  # the error that stopped the run is the one to raise
+                log.exception("the stopped run %s could not be recorded", run_id)
+            return
+        self._write(run_id, outcomes, None)
+
+    def _write(
+        self, run_id: int, outcomes: Mapping[str, ChannelOutcome], stopped: BaseException | None
+    ) -> None:
         for name, outcome in outcomes.items():
             counts = Counter(outcome.tally.counts)
             counts["api_calls"] = len(outcome.calls)
@@ -262,8 +399,37 @@ class SyncEngine:
             self.ledger.record_channel(run_id, name, dict(counts), outcome.error)
             outcome.tally.counts = counts
             self.ledger.log_calls(run_id, outcome.calls)
-        status = "ok" if all(o.error is None for o in outcomes.values()) else "failed"
+        if isinstance(stopped, KeyboardInterrupt):
+            status = "interrupted"
+        elif stopped is None and all(o.error is None for o in outcomes.values()):
+            status = "ok"
+        else:
+            status = "failed"
         self.ledger.finish_run(run_id, status)
+
+
+def unexpected(channel: str, error: BaseException, call: str = "") -> str:
+    """One line for an error nobody foresaw: the channel, the last call, the kind of error."""
+    text = redact_text(" ".join(str(error).split()))
+    text = text if len(text) <= 200 else text[:199] + "…"
+    kind = type(error).__name__
+    if call:
+        line = _("{channel}: unexpected {kind} after {call}").format(
+            channel=channel, kind=kind, call=call
+        )
+    else:
+        line = _("{channel}: unexpected {kind}").format(channel=channel, kind=kind)
+    return _("{what}: {error}").format(what=line, error=text) if text else line
+
+
+def _stop_reason(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return _("interrupted")
+    if isinstance(error, ListsyncError):
+        return " ".join(str(error).split())
+    text = redact_text(" ".join(str(error).split()))
+    kind = _("unexpected {kind}").format(kind=type(error).__name__)
+    return _("{what}: {error}").format(what=kind, error=text) if text else kind
 
 
 def marketplace_time(calls: Sequence[CallRecord]) -> datetime | None:

@@ -6,12 +6,18 @@ a create happens only after a lookup by seller SKU found nothing, so a listing m
 hand or by a create whose answer was lost is adopted, never duplicated; content is sent
 only when its hash changed, stock and price only where they differ from what the channel
 last accepted.
+
+Reconciliation: when the run read what the channel shows now (``shown``), stock is measured
+against that instead. A figure the marketplace moved by itself (a shipment it took out, a
+cancelled order it put back) and that differs from the one intended is drift: it is set
+back, absolutely, through the same path, and recorded. A figure that moved to exactly the
+one intended needs no call; the ledger just takes note of it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -37,10 +43,10 @@ from listsync.errors import (
     TransientError,
     UnknownOutcome,
 )
-from listsync.i18n import _
+from listsync.i18n import _, ngettext
 from listsync.ledger.database import Ledger
 from listsync.ledger.records import ListingRecord, OfferRecord
-from listsync.sync.stock_rules import StockFigure, StockRule, figure
+from listsync.sync.stock_rules import Drift, StockFigure, StockRule, figure
 
 T = TypeVar("T")
 GUARD_MINIMUM = 3  # zeroing fewer listings than this is never a "mass" change
@@ -100,6 +106,13 @@ class OfferStep:
     figure: StockFigure
     update: OfferUpdate  # its listing is a placeholder until the listing step has run
     previous: OfferRecord | None
+    shown: int | None = None  # the stock the channel showed this run, when it was read
+    drift: Drift | None = None  # the channel moved its figure by itself; set it back
+
+    @property
+    def noted(self) -> bool:
+        """Nothing to send: the channel already shows what is wanted; only recorded."""
+        return not (self.update.set_stock or self.update.set_price)
 
 
 @dataclass(frozen=True)
@@ -175,11 +188,13 @@ def plan_push(
     clock: Clock,
     inventory: Inventory,
     held_here: dict[str, int] | None = None,
+    shown: Mapping[str, int] | None = None,
 ) -> Plan:
     """What a push would do, decided from the ledger alone: no marketplace call.
 
     ``held_here`` is what open orders hold on this channel, added back where the
-    channel's stock figure counts them.
+    channel's stock figure counts them. ``shown`` is what the channel showed for each SKU
+    when this run read it (None: not read this run); stock is then measured against it.
     """
     held = held_here if channel.limits.stock_includes_reserved and held_here else {}
     shop = channel.shop_id
@@ -217,9 +232,17 @@ def plan_push(
             previous = accepted.get(offer.sku)
             set_stock, set_price = previous.differs(wanted) if previous else (True, True)
             set_price = set_price and not is_retired
-            if set_stock or set_price:
+            seen = shown.get(offer.sku) if shown is not None else None
+            drift, noted = None, False
+            if seen is not None:
+                last = previous.stock if previous is not None else None
+                if last is not None and seen not in (last, wanted.stock):
+                    drift = Drift(seen, wanted.stock)
+                set_stock = seen != wanted.stock
+                noted = previous is not None and not set_stock and seen != last
+            if set_stock or set_price or noted:
                 update = OfferUpdate(placeholder, wanted, set_stock, set_price)
-                offers.append(OfferStep(product.sku, fig, update, previous))
+                offers.append(OfferStep(product.sku, fig, update, previous, seen, drift))
     return Plan(name, tuple(steps), tuple(offers))
 
 
@@ -427,10 +450,10 @@ class Pusher:
     # -- offers -----------------------------------------------------------------------
     def _offers(self, steps: Sequence[OfferStep], live: dict[str, RemoteListing]) -> None:
         steps = [step for step in map(self._after_create, steps) if step is not None]
+        steps = [step for step in steps if step.update.offer.sku in live[step.product_sku].units]
+        self._note([step for step in steps if step.noted])
         updates = [
-            replace(step.update, listing=live[step.product_sku])
-            for step in steps
-            if step.update.offer.sku in live[step.product_sku].units
+            replace(step.update, listing=live[step.product_sku]) for step in steps if not step.noted
         ]
         by_sku = {step.update.offer.sku: step for step in steps}
         self._guard(updates, by_sku)
@@ -446,6 +469,16 @@ class Pusher:
                 self.tally.problems.append(str(exc))
                 continue
             self._save_offers(chunk, results, by_sku)
+
+    def _note(self, steps: Sequence[OfferStep]) -> None:
+        """The channel shows the wanted figure already (it moved there by itself): no call,
+        the ledger takes note of what it shows."""
+        records = []
+        for step in steps:
+            previous = step.previous or OfferRecord(step.update.offer.sku, self.name, self.shop)
+            explain = _explained(step, previous, self.clock.now())
+            records.append(replace(previous, stock=step.shown, explain=explain, last_error=None))
+        self.ledger.save_offers(records)
 
     def _after_create(self, step: OfferStep) -> OfferStep | None:
         """The step measured against what a create in this run already listed."""
@@ -491,6 +524,7 @@ class Pusher:
     ) -> None:
         outcome = {result.sku: result for result in results}
         records = []
+        drifted = []
         for update in chunk:
             sku = update.offer.sku
             step = by_sku[sku]
@@ -507,14 +541,51 @@ class Pusher:
                 continue
             self.tally.counts["stock_sets"] += int(update.set_stock)
             self.tally.counts["price_sets"] += int(update.set_price)
+            if update.set_stock and step.drift is not None:
+                self.tally.counts["drift"] += 1
+                drifted.append(step)
+            now = self.clock.now()
             records.append(
                 replace(
                     previous,
-                    stock=update.offer.stock if update.set_stock else previous.stock,
+                    stock=update.offer.stock if update.set_stock else _kept(step, previous),
                     price=update.offer.price if update.set_price else previous.price,
                     tiers=tuple(update.offer.tiers) if update.set_price else previous.tiers,
-                    explain=step.figure.as_dict() if update.set_stock else previous.explain,
+                    explain=_explained(step, previous, now)
+                    if update.set_stock or step.shown is not None
+                    else previous.explain,
                     last_error=None,
                 )
             )
         self.ledger.save_offers(records)
+        if drifted:
+            self.tally.notes.append(
+                ngettext(
+                    "{channel}: the marketplace had moved the stock of {n} SKU by itself; set "
+                    "back (e.g. {sku}: it showed {shown}, listsync intended {intended})",
+                    "{channel}: the marketplace had moved the stock of {n} SKUs by itself; set "
+                    "back (e.g. {sku}: it showed {shown}, listsync intended {intended})",
+                    len(drifted),
+                ).format(
+                    channel=self.name,
+                    n=len(drifted),
+                    sku=drifted[0].update.offer.sku,
+                    shown=drifted[0].shown,
+                    intended=drifted[0].update.offer.stock,
+                )
+            )
+
+
+def _kept(step: OfferStep, previous: OfferRecord) -> int | None:
+    """The stock on record when none was sent: what the channel showed, if it was read."""
+    return step.shown if step.shown is not None else previous.stock
+
+
+def _explained(step: OfferStep, previous: OfferRecord, now: datetime) -> dict[str, object]:
+    """The figure's inputs, with the drift set right now, or else the last one set right."""
+    explain: dict[str, object] = step.figure.as_dict()
+    if step.drift is not None:
+        explain["drift"] = replace(step.drift, at=now).as_dict()
+    elif "drift" in previous.explain:
+        explain["drift"] = previous.explain["drift"]
+    return explain

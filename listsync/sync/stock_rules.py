@@ -8,12 +8,15 @@ last units are not sold twice on two marketplaces. Every figure carries its inpu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from listsync.channel.contract import OrderState
+from listsync.i18n import _
 
 # An order that left the warehouse is a sale, whatever became of it after.
 SOLD_STATES = frozenset({OrderState.SHIPPED, OrderState.COMPLETED, OrderState.RETURNED})
@@ -65,6 +68,46 @@ class StockFigure:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A figure the marketplace moved by itself, found by reading it back, and set right.
+
+    ``shown`` is what the marketplace showed, ``intended`` what listsync meant it to show
+    (and sent), ``at`` when. It is kept with the offer's explanation under ``"drift"``.
+    """
+
+    shown: int
+    intended: int
+    at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "shown": self.shown,
+            "intended": self.intended,
+            "at": self.at.isoformat() if self.at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Drift | None:
+        """The drift kept in an explanation, or None when there is none (or it is unreadable)."""
+        if not isinstance(data, Mapping):
+            return None
+        shown, intended, at = data.get("shown"), data.get("intended"), data.get("at")
+        if not isinstance(shown, int) or not isinstance(intended, int):
+            return None
+        try:
+            moment = datetime.fromisoformat(at) if isinstance(at, str) else None
+        except ValueError:
+            moment = None
+        return cls(shown, intended, moment)
+
+    def explain(self, tz: tzinfo | None = None) -> str:
+        when = f"{self.at.astimezone(tz):%Y-%m-%d %H:%M}" if self.at else _("at an unknown time")
+        return _(
+            "drift corrected {when}: the marketplace showed {shown}, listsync intended {intended}"
+        ).format(when=when, shown=self.shown, intended=self.intended)
 
 
 def reserving_states(reserve_from: str) -> frozenset[OrderState]:

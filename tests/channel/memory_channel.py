@@ -132,6 +132,19 @@ class MemoryChannel:
                 results.append(OfferResult(sku, True))
         return results
 
+    def read_offers(self, listings: Sequence[RemoteListing]) -> dict[str, int]:
+        """One call for every listing: an imaginary API with a batch read."""
+        self._call("read_offers")
+        shown = {}
+        for listing in listings:
+            stored = self.items.get(listing.product_sku)
+            if stored is None or stored.listing.remote_id != listing.remote_id:
+                continue
+            shown.update(
+                (sku, stored.offers[sku].stock) for sku in listing.units if sku in stored.offers
+            )
+        return shown
+
     def review_state(self, listing: RemoteListing) -> RemoteListing:
         self._call("review_state")
         return self.items[listing.product_sku].listing
@@ -163,3 +176,8 @@ class MemoryChannel:
 
     def put_order(self, order: Order) -> None:
         self.orders[order.order_id] = order
+
+    def move_stock(self, product_sku: str, sku: str, stock: int) -> None:
+        """The marketplace changes a figure by itself (a shipment, a cancellation)."""
+        offers = self.items[product_sku].offers
+        offers[sku] = replace(offers[sku], stock=stock)

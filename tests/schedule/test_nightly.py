@@ -156,9 +156,15 @@ def test_an_unexpected_error_ends_in_the_log_not_a_traceback(
     assert result.exit_code == 1
     assert result.summary == summary(
         world,
-        f"FAILED — unexpected RuntimeError: the disk said no; details in {result.log_file}",
+        "FAILED — lazada FAILED (unexpected RuntimeError: the disk said no),"
+        " shopee ok (0 new orders)",
     )
     assert "Traceback (most recent call last)" in world.log()
+    with world.workspace() as ws:  # the record says what was printed (not "ok")
+        (run,) = ws.ledger.runs()
+    assert (run.id, run.command, run.status) == (result.run_id, "nightly", "failed")
+    errors = {channel.channel: channel.error for channel in run.channels}
+    assert errors == {"lazada": "lazada: unexpected RuntimeError: the disk said no", "shopee": None}
 
 
 def test_bad_settings_are_exit_2_and_logged_in_the_workspace(world: World) -> None:

@@ -11,8 +11,9 @@ import pytest
 from listsync.catalog.model import LocalizedText, Product, Variant
 from listsync.channel.contract import Channel, ListingState, Money, Order, OrderLine, OrderState
 from listsync.clock import FakeClock
+from listsync.errors import TransientError
 from listsync.http import CallRecord
-from listsync.ledger.database import Ledger
+from listsync.ledger.database import Ledger, Movement
 from listsync.sync.engine import SyncEngine, SyncOptions
 from listsync.sync.push import PushOptions
 from listsync.sync.stock_rules import StockRule
@@ -294,3 +295,63 @@ def test_returns_and_cancellations_after_shipping(tmp_path: Path, restock: bool)
     back = [("order_return", 2), ("order_return", 3)] if restock else []
     assert reasons == sorted([*sold, *back, ("set", 10)])
     assert world.ledger.on_hand(["BUN"])["BUN"] == (10 if restock else 5)
+
+
+# -- reconciliation (docs/reliability.md #38) ------------------------------------------------
+def test_a_figure_moved_by_the_marketplace_is_set_back_and_recorded(world: World) -> None:
+    world.sync()
+    alpha = world.channels["alpha"]
+    alpha.move_stock("TSEN", "TSEN-1", 13)  # the marketplace took 7 units out by itself
+    alpha.calls.clear()
+    result = world.sync("alpha")
+    assert alpha.calls.count("read_offers") == 1  # every listing in one batch read
+    assert result.outcomes["alpha"].tally.counts["drift"] == 1
+    assert offered(world, "alpha")["TSEN-1"] == 20
+    explain = world.ledger.offer("TSEN-1", "alpha", "shop-1").explain  # type: ignore[union-attr]
+    assert explain["drift"]["shown"] == 13 and explain["drift"]["intended"] == 20
+    assert explain["offered"] == 20
+    alpha.calls.clear()
+    world.sync("alpha")
+    assert alpha.writes() == []
+
+
+def test_a_figure_moved_to_the_one_intended_is_noted_without_a_write(world: World) -> None:
+    world.sync()
+    alpha = world.channels["alpha"]
+    alpha.move_stock("TSEN", "TSEN-1", 17)  # a sale the marketplace took out itself...
+    world.ledger.add_movements([Movement("TSEN-1", -3, note="sold at the market")])
+    alpha.calls.clear()
+    result = world.sync("alpha")  # ...the ledger means 17 too: nothing to send
+    assert alpha.writes() == []
+    assert result.outcomes["alpha"].tally.counts.get("drift", 0) == 0
+    assert world.ledger.offer("TSEN-1", "alpha", "shop-1").stock == 17  # type: ignore[union-attr]
+
+
+def test_no_read_without_a_pull_nor_when_turned_off(world: World) -> None:
+    world.sync()
+    alpha = world.channels["alpha"]
+    alpha.move_stock("TSEN", "TSEN-1", 13)
+    alpha.calls.clear()
+    world.sync("alpha", pull=False, command="publish")  # orders may be stale: no correction
+    world.sync("alpha", push=False, command="orders pull")
+    assert "read_offers" not in alpha.calls and offered(world, "alpha")["TSEN-1"] == 13
+    off = SyncEngine(world.ledger, world.factory(), SyncOptions(reconcile_every=0), world.clock)
+    off.run(["alpha"])
+    assert "read_offers" not in alpha.calls and offered(world, "alpha")["TSEN-1"] == 13
+    alpha.read_offers = None  # type: ignore[assignment, method-assign]  # an older adapter
+    assert world.sync("alpha").ok and offered(world, "alpha")["TSEN-1"] == 13
+
+
+def test_a_failed_read_leaves_the_run_without_reconciliation(world: World) -> None:
+    world.sync()
+    alpha = world.channels["alpha"]
+    alpha.move_stock("TSEN", "TSEN-1", 13)
+
+    def broken(listings: object) -> dict[str, int]:
+        raise TransientError("malformed reply", channel="alpha", call="read_offers")
+
+    alpha.read_offers = broken  # type: ignore[method-assign, assignment]
+    result = world.sync("alpha")
+    assert result.ok
+    assert any("could not read the stock" in p for p in result.outcomes["alpha"].tally.problems)
+    assert offered(world, "alpha")["TSEN-1"] == 13

@@ -215,7 +215,7 @@ def test_the_adapter_reads_weights_as_decimal(sent: Any, read: Decimal | None) -
 
 @pytest.mark.parametrize("sent", ["ten", True, [1], "-1"])
 def test_a_weight_that_is_no_weight_is_a_malformed_reply(sent: Any) -> None:
-    with pytest.raises(MalformedReply, match="where a weight belongs"):
+    with pytest.raises(MalformedReply, match="weight: must be a weight in kg"):
         RemoteItem.from_api({"item_id": 1, "weight": sent})
 
 
