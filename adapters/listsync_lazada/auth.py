@@ -1,15 +1,22 @@
 """The shop's tokens: exchanged from the consent code, kept in the core's token store,
 refreshed before they expire or when Lazada refuses them.
 
+:class:`Consent` is ``listsync auth lazada``: the consent link (with a ``state`` of its own),
+then the address the seller was sent back to, whose ``code`` :class:`TokenKeeper` trades
+for tokens.
+
 A refreshed pair is saved before it is used. Whether Lazada hands back a *new* refresh
 token on refresh is UNCONFIRMED; whatever comes back is stored, with its own
-``refresh_expires_in``, so both behaviours work.
+``refresh_expires_in``, so both behaviours work (a spent one asks for
+`listsync auth lazada`). Token replies are read at the top level or under ``data``.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from pydantic import SecretStr
 
@@ -20,6 +27,7 @@ from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL, REAUTHORIZE
 from listsync_lazada.replies import TokenReply
+from listsync_lazada.settings import LazadaSettings
 
 
 class TokenKeeper:
@@ -92,6 +100,56 @@ class TokenKeeper:
         self.store.save(CHANNEL, seller_id, token)
         self.shop_id = seller_id
         return seller_id
+
+
+class Consent:
+    """The seller's consent: the link to send them to, then the address they came back to."""
+
+    def __init__(self, keeper: TokenKeeper, settings: LazadaSettings):
+        self.keeper = keeper
+        self.settings = settings
+        self._state: str | None = None
+
+    def link(self, redirect_url: str) -> str:
+        self._state = secrets.token_urlsafe(12)
+        query = {
+            "response_type": "code",
+            "force_auth": "true",
+            "redirect_uri": redirect_url,
+            "client_id": self.settings.app_key,
+            "country": self.settings.country,
+            "state": self._state,
+        }
+        return f"{self.settings.authorize_url}?{urlencode(query)}"
+
+    def complete(self, redirected_url: str) -> str:
+        """Exchange the code in the address Lazada sent the seller back to; returns the
+        seller id."""
+        query = parse_qs(urlsplit(redirected_url.strip()).query)
+        if "error" in query:
+            raise AuthError(
+                _("Lazada did not authorize the shop: {error}").format(
+                    error=(query.get("error_description") or query["error"])[0]
+                ),
+                channel=CHANNEL,
+                call="authorize",
+            )
+        codes = query.get("code")
+        if not codes:
+            raise AuthError(
+                _("the address has no ?code=… from Lazada; paste the whole address you landed on"),
+                channel=CHANNEL,
+                call="authorize",
+            )
+        states = query.get("state")
+        state = states[0] if states else None
+        if self._state is not None and state is not None and state != self._state:
+            raise AuthError(
+                _("the address belongs to another authorization attempt; start again"),
+                channel=CHANNEL,
+                call="authorize",
+            )
+        return self.keeper.exchange(codes[0])
 
 
 def token_from(reply: TokenReply, now: datetime, country: str, call: str) -> tuple[Token, str]:

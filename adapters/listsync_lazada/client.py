@@ -4,6 +4,10 @@ GET calls carry every parameter in the query string; POST calls carry them all (
 too) as form fields, multipart when a file is attached, like Lazada's own SDK. Each
 attempt is signed afresh with a new timestamp. The timestamp is the machine's real time
 even when the channel runs on a fake clock: Lazada compares it with UTC (±7,200 s).
+
+The HTTP status of an error body is UNCONFIRMED (docs/marketplaces/lazada.md), so error
+bodies are read whatever the status (200 or 4xx); an HTML page (an IP block) is a
+MalformedReply, retried for reads and UNKNOWN for writes.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 One server carries three things under different path prefixes, as Lazada's hosts do:
 the API gateway at ``/rest`` (``base_url``), the token gateway at ``/auth/rest``
 (``auth_url``: ``/auth/token/create`` and ``/auth/token/refresh``) and the seller's
-consent page at ``/oauth/authorize`` (``authorize_url``), which approves at once and
-redirects with a ``code``.
+consent page at ``/oauth/authorize`` (``authorize_url``); the codes and tokens behind the
+last two are :mod:`listsync_lazada.sandbox.auth`'s.
 
 The gateway checks what Lazada checks, in its order: system parameters, the signature
 (``api path + sorted name+value pairs``, uppercase hex, over the query string *and* the
@@ -19,13 +19,9 @@ seller's call rate (``ApiCallLimit``, "this ban will last 1 seconds"). Errors ar
 Choices where docs/marketplaces/lazada.md says UNCONFIRMED (all settable, see
 :class:`SandboxConfig`):
 - HTTP status of error bodies: 200 (``error_status``; a 4xx can be set).
-- Refresh: by default a new refresh token is issued and the old one is spent
-  (``refresh_rotates``), and the refresh token's expiry is not extended
-  (``refresh_extends``).
 - One item row per unit in order items.
 - A bad timestamp answers ``InvalidParameter`` naming ``timestamp``.
-- ``account_id`` in token replies is null: the page says it is null when
-  ``account_platform`` is ``seller_center`` (its sample shows a number).
+- Token refreshes and replies: see :mod:`listsync_lazada.sandbox.auth`.
 The timestamp is checked against real UTC, not the sandbox clock: moving the sandbox clock
 (to expire tokens, age orders) must not make every honest caller's signature stale.
 """
@@ -33,13 +29,10 @@ The timestamp is checked against real UTC, not the sandbox clock: moving the san
 from __future__ import annotations
 
 import itertools
-import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from listsync.sandbox.harness import (
     BadRequest,
@@ -49,6 +42,7 @@ from listsync.sandbox.harness import (
     SandboxResponse,
     WindowLimiter,
 )
+from listsync_lazada.sandbox.auth import AuthStore
 from listsync_lazada.sandbox.base import (
     DAY,
     LazadaFault,
@@ -88,12 +82,6 @@ SYSTEM_PARAMS = ("app_key", "timestamp", "sign_method", "sign")
 ApiHandler = Callable[[dict[str, str], SandboxRequest], Any]
 
 
-@dataclass
-class _Refresh:
-    expires_at: datetime
-    spent: bool = False
-
-
 class LazadaSandbox(SandboxApp):
     name = "lazada"
     order_story: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -114,9 +102,18 @@ class LazadaSandbox(SandboxApp):
         self.config.update(self._initial)
         self.products = ProductStore(self.config)
         self.orders = OrderStore(self.products)
-        self.codes: dict[str, datetime] = {}
-        self.access: dict[str, datetime] = {}
-        self.refresh: dict[str, _Refresh] = {}
+        self.auth = AuthStore(
+            self.config,
+            self.clock,
+            app_key=APP_KEY,
+            account=str(SELLER["email"]),
+            seller_info={
+                "country": "vn",
+                "seller_id": SELLER_ID,
+                "user_id": USER_ID,
+                "short_code": SHORT_CODE,
+            },
+        )
         self._limiters: dict[str, WindowLimiter] = {}
         self._bans: dict[str, float] = {}
 
@@ -151,14 +148,16 @@ class LazadaSandbox(SandboxApp):
             gateway = self._gateway(path, handler, seller)
             yield Route("GET", API + path, gateway)
             yield Route("POST", API + path, gateway)
-        for path, token_handler in (
-            ("/auth/token/create", self._token_create),
-            ("/auth/token/refresh", self._token_refresh),
-        ):
+        # self.auth is looked up at each call: a reset makes a new one
+        tokens: list[tuple[str, ApiHandler]] = [
+            ("/auth/token/create", lambda p, r: self.auth.token_create(p)),
+            ("/auth/token/refresh", lambda p, r: self.auth.token_refresh(p)),
+        ]
+        for path, token_handler in tokens:
             gateway = self._gateway(path, token_handler, False, raw=True)
             yield Route("GET", AUTH + path, gateway)
             yield Route("POST", AUTH + path, gateway)
-        yield Route("GET", AUTHORIZE, self._authorize)
+        yield Route("GET", AUTHORIZE, lambda request: self.auth.consent(request))
         yield Route("POST", "/_sandbox/settings", self._settings_route)
         yield Route("GET", "/_sandbox/settings", self._settings_route)
 
@@ -222,8 +221,7 @@ class LazadaSandbox(SandboxApp):
             token = params.get("access_token")
             if not token:
                 raise missing("access_token")
-            expires = self.access.get(token)
-            if expires is None or self.clock.now() >= expires:
+            if not self.auth.access_valid(token):
                 raise LazadaFault(
                     "IllegalAccessToken", "The specified access token is invalid or expired"
                 )
@@ -265,80 +263,6 @@ class LazadaSandbox(SandboxApp):
                 if api_path == "/product/create":
                     raise LazadaFault("4154", "SYS_REQUEST_TOO_FAST")
                 raise LazadaFault("901", "The request is too frequent, please try again later")
-
-    # -- authorization ---------------------------------------------------------------
-    def _authorize(self, request: SandboxRequest) -> SandboxResponse:
-        redirect = request.arg("redirect_uri")
-        if request.arg("client_id") != APP_KEY:
-            return SandboxResponse(400, "Lazada: unknown client_id")
-        if request.arg("response_type") != "code" or not redirect:
-            return SandboxResponse(400, "Lazada: response_type=code and redirect_uri are required")
-        code = "0_" + APP_KEY + "_" + secrets.token_hex(12)
-        self.codes[code] = self.clock.now()
-        extra = {"code": code}
-        if request.arg("state") is not None:
-            extra["state"] = request.arg("state") or ""
-        parts = urlsplit(redirect)
-        query = parts.query + ("&" if parts.query else "") + urlencode(extra)
-        return SandboxResponse.redirect(urlunsplit(parts._replace(query=query)))
-
-    def _token_create(self, params: dict[str, str], request: SandboxRequest) -> dict[str, Any]:
-        code = params.get("code")
-        if not code:
-            raise missing("code")
-        issued = self.codes.pop(code, None)
-        if issued is None or self.clock.now() - issued > timedelta(seconds=self.config.code_ttl):
-            raise LazadaFault("InvalidCode", "The authorization code is invalid or expired")
-        now = self.clock.now()
-        refresh_expires = now + timedelta(seconds=self.config.refresh_ttl)
-        return self._issue(now, refresh_expires, "country_user_info")
-
-    def _token_refresh(self, params: dict[str, str], request: SandboxRequest) -> dict[str, Any]:
-        token = params.get("refresh_token")
-        if not token:
-            raise missing("refresh_token")
-        record = self.refresh.get(token)
-        now = self.clock.now()
-        if record is None or record.spent or now >= record.expires_at:
-            raise LazadaFault("IllegalRefreshToken", "The specified refresh token is invalid")
-        expires = record.expires_at
-        if self.config.refresh_extends:
-            expires = now + timedelta(seconds=self.config.refresh_ttl)
-        if not self.config.refresh_rotates:
-            record.expires_at = expires
-            return self._issue(now, expires, "country_user_info_list", same_refresh=token)
-        record.spent = True
-        return self._issue(now, expires, "country_user_info_list")
-
-    def _issue(
-        self,
-        now: datetime,
-        refresh_expires: datetime,
-        info_key: str,
-        same_refresh: str | None = None,
-    ) -> dict[str, Any]:
-        access = "50000" + secrets.token_hex(20)
-        self.access[access] = now + timedelta(seconds=self.config.access_ttl)
-        refresh = same_refresh or "50001" + secrets.token_hex(20)
-        self.refresh.setdefault(refresh, _Refresh(refresh_expires))
-        return {
-            "access_token": access,
-            "refresh_token": refresh,
-            "expires_in": self.config.access_ttl,
-            "refresh_expires_in": max(0, round((refresh_expires - now).total_seconds())),
-            "account": "htx.sen@example.vn",
-            "account_id": None,
-            "account_platform": "seller_center",
-            "country": "vn",
-            info_key: [
-                {
-                    "country": "vn",
-                    "seller_id": SELLER_ID,
-                    "user_id": USER_ID,
-                    "short_code": SHORT_CODE,
-                }
-            ],
-        }
 
     # -- control hooks ---------------------------------------------------------------
     def describe(self, root_url: str) -> dict[str, Any]:

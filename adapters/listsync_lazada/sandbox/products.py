@@ -1,8 +1,10 @@
 """The Lazada sandbox's products API: category tree, images, create/update, price and stock.
 
-The records and the rules they must pass live in :mod:`listsync_lazada.sandbox.catalog`.
-Replies and codes follow the API reference pages (docs/marketplaces/lazada.md, "Settled
-against the documentation"). Where a page names no code, a choice: over 100 SKUs in
+The records live in :mod:`listsync_lazada.sandbox.catalog`, the rules they must pass in
+:mod:`listsync_lazada.sandbox.rules`; a seller SKU is checked here against the shop (4105
+exists already, 4126 twice in one request, 4141 owned by another item). Replies and codes
+follow the API reference pages (docs/marketplaces/lazada.md, "Settled against the
+documentation"). Where a page names no code, a choice: over 100 SKUs in
 ``sku_seller_list`` is ``70`` like a corrupt list; GetProductItem of an unknown item is
 ``207`` (the page lists 207 and 208; its later rows use 207); GetCategoryAttributes of a
 parent category is ``57`` ("No attribute sets linked to that category").
@@ -34,10 +36,12 @@ from listsync_lazada.sandbox.catalog import (
     BRAND_ROWS,
     BY_ID,
     CATEGORIES,
-    PACKAGE_FIELDS,
     Category,
     ItemRecord,
     SkuRecord,
+)
+from listsync_lazada.sandbox.rules import (
+    PACKAGE_FIELDS,
     apply_sku,
     attributes_of,
     category_of,

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from listsync_lazada.channel import LazadaChannel, sellable_stock
+from listsync_lazada.channel import LazadaChannel
+from listsync_lazada.offers import sellable_stock
 from listsync_lazada.sandbox.app import LazadaSandbox
 
 from listsync.catalog.model import LocalizedText, Product, Variant

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from listsync_lazada.channel import MAX_LOOKUP, MAX_PAGE, _lookup_chunks, total_stock
+from listsync_lazada.listings import MAX_LOOKUP, MAX_PAGE
+from listsync_lazada.offers import _lookup_chunks, total_stock
 
 from listsync.channel.contract import ListingState, RemoteListing
 
