@@ -411,7 +411,12 @@ def test_example_channel_sections() -> None:
             "https://api.lazada.vn/rest",
             {"auth_url", "authorize_url", "app_key", "app_secret"},
         ),
-        "tiki": ("https://api.tiki.vn", {"auth_url", "client_id", "client_secret"}),
+        "tiki": (
+            "https://api.tiki.vn",
+            {"auth_url", "authorize_url", "client_id", "client_secret", "app_type"}
+            | {"warehouse_id", "image_base_url", "scope", "token_auth", "activate_approved"}
+            | {"offer_batch"},
+        ),
         "alibaba": ("https://open-api.alibaba.com", {"app_key", "app_secret"}),
     }
     assert set(twice["channels"]) == set(expected)

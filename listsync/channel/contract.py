@@ -372,7 +372,13 @@ class Channel(Protocol):
     def authorization_url(self, redirect_url: str) -> str: ...
 
     def authorize(self, redirected_url: str) -> str:
-        """Finish authorization from the URL the seller was sent back to; returns the shop id."""
+        """Finish authorization from the URL the seller was sent back to; returns the shop id.
+
+        A channel whose app belongs to the seller and needs no consent page (client
+        credentials) sets an attribute ``needs_consent = False``: ``listsync auth`` then calls
+        ``authorize("")`` without sending anyone to a browser. Without the attribute, a
+        channel needs the seller's consent.
+        """
         ...
 
     def close(self) -> None: ...

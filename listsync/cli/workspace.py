@@ -63,7 +63,12 @@ def auth(state: State, channel: str, redirect_url: str | None, callback: str) ->
     with state.workspace() as ws:
         connection = ws.channel(channel)
         try:
-            if not redirect_url:
+            # a channel whose app belongs to the seller connects with its own credentials
+            consent = getattr(connection, "needs_consent", True)
+            if not consent:
+                click.echo(_("Connecting with the app's own credentials (no browser needed)…"))
+                redirect_url = redirect_url or ""
+            elif not redirect_url:
                 click.echo(_("1. Open this link, log in as the shop owner and approve:"))
                 click.echo("   " + connection.authorization_url(callback))
                 click.echo(

@@ -4,6 +4,15 @@ It makes a workspace with the sample OCOP catalog, starts every installed sandbo
 connects each shop through the marketplace's real authorization flow, publishes, lets the
 sandboxes take a few days of orders (some cancelled, some shipped), syncs, and shows what
 happened. Nothing here is special-cased: the same engine, adapters and ledger as a real run.
+
+Some marketplaces review a new listing before it goes on sale. When publishing leaves
+listings in review, the demo says so and runs one more push, asking about every listing in
+review (``review_check`` 0 instead of once an hour), so the listings that passed go live
+and get their stock before the orders come. The sandboxes' reviews take no time unless
+told otherwise; their clocks are never moved here, because orders are stamped with the
+sandbox's time and a pull reads up to this computer's. For marketplaces that take photo
+addresses rather than uploads (settings with an ``image_base_url``), the demo publishes the
+workspace's ``images/`` folder on 127.0.0.1, as a co-op publishes its photos on its website.
 """
 
 from __future__ import annotations
@@ -11,9 +20,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +35,7 @@ from pydantic import SecretStr
 
 from listsync.catalog.files import load_catalog
 from listsync.catalog.samples import copy_sample_catalog
-from listsync.channel.contract import ChannelPlugin
+from listsync.channel.contract import ChannelPlugin, ListingState
 from listsync.channel.registry import Registry, default_registry
 from listsync.errors import ConfigError, ListsyncError
 from listsync.i18n import _
@@ -32,6 +45,8 @@ from listsync.sync.engine import RunResult
 from listsync.workspace import Workspace
 
 CALLBACK = "http://127.0.0.1:8765/listsync/callback"
+PHOTOS = "images"  # the sample catalog's photo folder, relative to the workspace
+PHOTO_SETTING = "image_base_url"  # where a channel's settings take the photos' web address
 # How the demo's orders end: the share of each, in order.
 ENDINGS = (("completed", 0.4), ("shipped", 0.2), ("cancelled", 0.15), ("paid", 0.25))
 
@@ -46,7 +61,10 @@ class DemoResult:
     orders_made: dict[str, int] = field(default_factory=dict)
     cancelled: dict[str, int] = field(default_factory=dict)
     publish: RunResult | None = None
+    review: RunResult | None = None  # the push that asks about listings in review
     sync: RunResult | None = None
+    in_review: dict[str, int] = field(default_factory=dict)  # after publishing
+    reviewed_live: dict[str, int] = field(default_factory=dict)  # live after the review push
 
 
 def _secret_keys(plugin: ChannelPlugin) -> set[str]:
@@ -65,12 +83,20 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def configure(root: Path, plugins: list[ChannelPlugin], servers: list[SandboxServer]) -> None:
+def configure(
+    root: Path,
+    plugins: list[ChannelPlugin],
+    servers: list[SandboxServer],
+    photos_url: str | None = None,
+) -> None:
     """Write each sandbox's JSON line into the workspace: keys into listsync.toml, secrets
-    into the private .env — exactly what a person would copy by hand."""
+    into the private .env — exactly what a person would copy by hand. Channels that take
+    photo addresses get ``photos_url``, where the demo publishes the workspace's photos."""
     sections, secrets = [], []
     for plugin, server in zip(plugins, servers, strict=True):
         line = {k: v for k, v in server.describe().items() if k != "channel"}
+        if photos_url and PHOTO_SETTING in plugin.settings_model.model_fields:
+            line.setdefault(PHOTO_SETTING, photos_url)
         hidden = _secret_keys(plugin)
         lines = [f"\n[channels.{plugin.name}]", "enabled = true"]
         for key, value in line.items():
@@ -151,6 +177,45 @@ def sandboxes(registry: Registry) -> Iterator[tuple[list[ChannelPlugin], list[Sa
             server.stop()
 
 
+class _PhotoHandler(SimpleHTTPRequestHandler):
+    """Serves the workspace's photo folder and nothing else (never .env or the ledger)."""
+
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(f"/{PHOTOS}/") or ".." in path:
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def published_photos(root: Path) -> Iterator[str]:
+    """The workspace's ``images/`` on a web address of 127.0.0.1, while the demo runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_PhotoHandler, directory=str(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="demo-photos", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def in_review(ws: Workspace, names: list[str]) -> dict[str, int]:
+    """How many listings each channel's marketplace is still reviewing."""
+    counts = {}
+    for name in names:
+        waiting = [r for r in ws.ledger.listings(name) if r.state is ListingState.IN_REVIEW]
+        if waiting:
+            counts[name] = len(waiting)
+    return counts
+
+
 def stock_for(index: int) -> int:
     """Believable starting stock: between 12 and 90 units, varying by SKU."""
     return 12 + (index * 37) % 79
@@ -169,8 +234,8 @@ def run_demo(
     copy_sample_catalog(root)
     os.chmod(root / ".env", 0o600)
     registry = default_registry()
-    with sandboxes(registry) as (plugins, servers):
-        configure(root, plugins, servers)
+    with sandboxes(registry) as (plugins, servers), published_photos(root) as photos_url:
+        configure(root, plugins, servers, photos_url)
         names = [plugin.name for plugin in plugins]
         result = DemoResult(root, names, days)
         with Workspace.open(root) as ws:
@@ -184,11 +249,35 @@ def run_demo(
                     authorize(ws, name)
                     advance(1)
             engine = ws.sync_engine()
+            # ask about listings in review on every run, not once an hour
+            push = replace(engine.options.push, review_check=timedelta(0))
+            engine.options = replace(engine.options, push=push)
             total = len(ws.ledger.products()) * len(names)
             with progress(_("Publishing"), total) as advance:
                 result.publish = engine.run(
                     names, pull=False, command="demo publish", progress=advance
                 )
+            result.in_review = in_review(ws, names)
+            if result.in_review:
+                for name, count in result.in_review.items():
+                    say(
+                        _(
+                            "{channel}: {count} listings wait in the marketplace's review; "
+                            "they go on sale once approved"
+                        ).format(channel=name, count=count)
+                    )
+                with progress(_("Checking reviews"), total) as advance:
+                    result.review = engine.run(
+                        names, pull=False, command="demo review", progress=advance
+                    )
+                for name in result.in_review:
+                    live = [r for r in ws.ledger.listings(name) if r.state is ListingState.LIVE]
+                    result.reviewed_live[name] = len(live)
+                    say(
+                        _("{channel}: {count} listings passed review and are live").format(
+                            channel=name, count=len(live)
+                        )
+                    )
             with progress(_("Taking orders"), len(servers)) as advance:
                 for plugin, server in zip(plugins, servers, strict=True):
                     made, cancelled = make_orders(server, orders, days)

@@ -32,6 +32,17 @@ def render_demo(result: DemoResult) -> str:
                     stored=ws.ledger.order_count(name),
                 )
             )
+            if name in result.in_review:
+                lines.append(
+                    _(
+                        "{channel}: {waited} listings waited in the marketplace's review after "
+                        "publishing; {live} passed and went live before the orders came"
+                    ).format(
+                        channel=name,
+                        waited=result.in_review[name],
+                        live=result.reviewed_live.get(name, 0),
+                    )
+                )
     root = result.workspace
     lines += [
         "",

@@ -23,8 +23,11 @@ def test_the_demo_runs_everything_against_the_sandboxes(tmp_path: Path) -> None:
     assert "Stock now" in done.stdout and "Orders by channel" in done.stdout
     with Ledger.open(folder / "listsync.sqlite3") as ledger:
         runs = ledger.runs()
-        assert [run.status for run in runs] == ["ok", "ok"]
-        for channel in ("shopee", "lazada"):
+        # publish, the push that checks Tiki's review, the sync after the orders
+        assert [run.status for run in runs] == ["ok", "ok", "ok"]
+        assert "tiki: 5 listings wait in the marketplace's review" in done.stdout
+        assert "tiki: 5 listings passed review and are live" in done.stdout
+        for channel in ("shopee", "lazada", "tiki"):
             assert f"{channel}: the sandbox took 12 orders" in done.stdout
             assert ledger.order_count(channel) == 12
             listings = ledger.listings(channel)
