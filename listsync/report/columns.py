@@ -168,3 +168,15 @@ def notes_of(report: Report) -> list[str]:
             )
         )
     return notes
+
+
+def to_fix_lines(report: Report) -> list[str]:
+    """One line per listing a marketplace turned down: SKU, channel, its reasons."""
+    return [
+        _("{sku} on {channel}: {reasons}").format(
+            sku=item.sku,
+            channel=item.channel,
+            reasons="; ".join(item.reasons) or _("no reason given"),
+        )
+        for item in report.to_fix
+    ]

@@ -29,6 +29,7 @@ from listsync.report.columns import (
     stock_columns,
     stock_values,
     title_of,
+    to_fix_lines,
 )
 from listsync.report.model import VND, Report, local_time
 from listsync.report.table import WIDTH, Column, fit_table
@@ -60,6 +61,11 @@ def render_table(report: Report) -> str:
     stock = stock_columns(report)
     stock_rows = [_shown(stock, stock_values(report, row)) for row in report.stock]
     lines.append(fit_table(stock, stock_rows, keys=1) if stock_rows else _("No products yet."))
+    if report.to_fix:
+        lines += ["", _("To fix: listings the marketplaces turned down")]
+        lines += [
+            textwrap.fill(line, WIDTH, subsequent_indent="    ") for line in to_fix_lines(report)
+        ]
     return "\n".join(lines)
 
 
@@ -119,6 +125,10 @@ def report_data(report: Report) -> dict[str, Any]:
             "total": {k: _json_value(v) for k, v in order_values(report, None).items()},
         },
         "stock": [stock_values(report, row) for row in report.stock],
+        "to_fix": [
+            {"sku": item.sku, "channel": item.channel, "reasons": list(item.reasons)}
+            for item in report.to_fix
+        ],
         "orders_per_channel_per_day": {
             channel: {day.isoformat(): count for day, count in days.items()}
             for channel, days in sorted(report.daily.items())
@@ -161,6 +171,11 @@ def write_xlsx(report: Report, path: Path) -> None:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+    if report.to_fix:
+        fix = book.create_sheet(_("To fix"))
+        fix.append([_("SKU"), _("Channel"), _("Reasons")])
+        for item in report.to_fix:
+            fix.append([item.sku, item.channel, "; ".join(item.reasons)])
     daily = book.create_sheet(_("Orders per day"))
     channels = sorted(report.daily)
     daily.append([_("Day"), *channels])

@@ -23,6 +23,7 @@ from listsync.report.columns import (
     stock_columns,
     stock_values,
     title_of,
+    to_fix_lines,
 )
 from listsync.report.model import Report, local_time
 from listsync.report.table import Column
@@ -102,10 +103,19 @@ def render_html(report: Report) -> str:
                 )
             )
         ),
+        _to_fix(report),
         f"<footer>{escape(_('Made by listsync'))}</footer>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _to_fix(report: Report) -> str:
+    if not report.to_fix:
+        return ""
+    heading = escape(_("To fix: listings the marketplaces turned down"))
+    items = "".join(f"<li>{escape(line)}</li>" for line in to_fix_lines(report))
+    return f'<h2>{heading}</h2><ul class="to-fix">{items}</ul>'
 
 
 def _cards(columns: Sequence[Column], total: dict[str, Any]) -> str:

@@ -28,11 +28,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from listsync.catalog.model import Product, sku_key
-from listsync.channel.contract import Order, OrderState
+from listsync.channel.contract import ListingState, Order, OrderState
 from listsync.errors import InputError
 from listsync.i18n import _
 from listsync.ledger.database import Ledger, StoredOrder
 from listsync.ledger.report_queries import (
+    all_listings,
     all_offers,
     listing_channels,
     order_channels,
@@ -196,6 +197,15 @@ class StockRow:
 
 
 @dataclass(frozen=True)
+class ToFix:
+    """A listing a marketplace turned down, with its reasons in the marketplace's words."""
+
+    sku: str
+    channel: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     by: str
     period: Period
@@ -208,6 +218,7 @@ class Report:
     stock: tuple[StockRow, ...]
     stock_channels: tuple[str, ...]
     daily: Mapping[str, Mapping[date, int]]  # channel -> local day -> orders placed
+    to_fix: tuple[ToFix, ...] = ()  # listings turned down, to fix in the catalog
 
     @property
     def converts(self) -> bool:
@@ -265,7 +276,15 @@ def build_report(ledger: Ledger, options: ReportOptions, now: datetime) -> Repor
         stock=tuple(stock),
         stock_channels=stock_channels,
         daily=daily,
+        to_fix=tuple(_to_fix(ledger, channels)),
     )
+
+
+def _to_fix(ledger: Ledger, channels: tuple[str, ...]) -> Iterable[ToFix]:
+    for record in all_listings(ledger):
+        if record.state is ListingState.REJECTED and (not channels or record.channel in channels):
+            reasons = record.reasons or ((record.last_error,) if record.last_error else ())
+            yield ToFix(record.sku, record.channel, tuple(reasons))
 
 
 def _check_channels(ledger: Ledger, options: ReportOptions) -> tuple[str, ...]:

@@ -296,3 +296,32 @@ def test_xlsx_writes_text_as_text_never_a_formula(tmp_path: Path) -> None:
 def test_csv_field_quotes_every_formula_start(text: str) -> None:
     assert csv_field(text) == "'" + text
     assert csv_field(-1) == -1 and csv_field("Trà sen") == "Trà sen" and csv_field(None) == ""
+
+
+# -- listings to fix ------------------------------------------------------------------------
+def test_listings_a_marketplace_turned_down_are_in_every_report_but_csv(tmp_path: Path) -> None:
+    from listsync.channel.contract import ListingState
+    from listsync.ledger.database import ListingRecord
+
+    ledger = shop_ledger(tmp_path)
+    reasons = ("Hình ảnh sản phẩm bị mờ", "Thiếu giấy chứng nhận OCOP")
+    ledger.save_listing(
+        ListingRecord("BUN", "tiki", "T1", ListingState.REJECTED, "track-1", reasons=reasons)
+    )
+    ledger.save_listing(ListingRecord("TSTH", "tiki", "T1", ListingState.LIVE, "5001"))
+    shown = report(ledger, enabled=("shopee", "lazada", "alibaba", "tiki"))
+    line = "BUN on tiki: Hình ảnh sản phẩm bị mờ; Thiếu giấy chứng nhận OCOP"
+    table = render_table(shown)
+    assert "To fix: listings the marketplaces turned down" in table and line in table
+    assert report_data(shown)["to_fix"] == [
+        {"sku": "BUN", "channel": "tiki", "reasons": list(reasons)}
+    ]
+    path = tmp_path / "r.xlsx"
+    write_xlsx(shown, path)
+    rows = list(load_workbook(path)["To fix"].iter_rows(values_only=True))
+    assert rows == [("SKU", "Channel", "Reasons"), ("BUN", "tiki", "; ".join(reasons))]
+    assert "To fix" not in render_csv(shown)
+    deliver(shown, "html", tmp_path / "r.html", tmp_path)
+    assert line in (tmp_path / "r.html").read_text(encoding="utf-8")
+    quiet = report(shop_ledger(tmp_path / "other"))
+    assert "To fix" not in render_table(quiet) and report_data(quiet)["to_fix"] == []
