@@ -18,17 +18,15 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from listsync.catalog.model import ChannelOverride, Dimensions, Product
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
-from listsync.errors import ConfigError
+from listsync.channel.mapping_file import html_paragraphs, kilograms, load_mapping_file
 from listsync.i18n import _
 from listsync_lazada.replies import CategoryAttributeRow
 
@@ -143,37 +141,8 @@ class LazadaMapping(_Strict):
 
 def load_mapping(path: Path | None = None) -> LazadaMapping:
     """The mapping file given in settings, or the one shipped with the adapter."""
-    if path is None:
-        text = files("listsync_lazada").joinpath("categories.yaml").read_text("utf-8")
-        where = "listsync_lazada/categories.yaml"
-    else:
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                _("cannot read the Lazada mapping file {path}: {error}").format(
-                    path=path, error=exc.strerror or exc
-                )
-            ) from None
-        where = str(path)
-    try:
-        return LazadaMapping.model_validate(yaml.safe_load(text) or {})
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
-        )
-        raise ConfigError(f"{where}: {problems}") from None
-
-
-def _html(text: str) -> str:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs)
-
-
-def _kg(grams: int) -> str:
-    return format((Decimal(grams) / 1000).normalize(), "f")
+    default = files("listsync_lazada").joinpath("categories.yaml")
+    return load_mapping_file(LazadaMapping, path, default, "Lazada")
 
 
 class Mapper:
@@ -216,7 +185,7 @@ class Mapper:
                     limit=MAX_TITLE_BYTES, size=len(title.encode("utf-8"))
                 ),
             )
-        description = _html(product.description.get(self.language))
+        description = html_paragraphs(product.description.get(self.language))
         if len(description) > MAX_DESCRIPTION:
             problem("description", _("the description is over 25,000 characters as HTML"))
         if not product.images:
@@ -316,7 +285,7 @@ class Mapper:
                 "SellerSku": unit.sku,
                 "quantity": "0",
                 "price": str(price),
-                "package_weight": _kg(product.weight_g),
+                "package_weight": kilograms(product.weight_g),
             }
             if package is not None:
                 sku.update(

@@ -22,12 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from listsync.catalog.model import normalize_text
-from listsync.errors import ConfigError
-from listsync.i18n import _
+from listsync.channel.mapping_file import load_mapping_file
 from listsync.replies import parse_reply
 from listsync_shopee.errors import CHANNEL
 from listsync_shopee.replies import AttributeNode, AttributeTree, AttributeValue, ItemLimit, Span
@@ -233,29 +231,4 @@ def _key(text: str) -> str:
 def load(path: Path | None = None) -> Loaded:
     """Read and check a mapping file; every problem is named with the file and key."""
     source = path or DEFAULT_FILE
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(
-            _("cannot read the Shopee mapping file {path}: {error}").format(
-                path=source, error=exc.strerror or exc
-            )
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(
-            _("the Shopee mapping file {path} is not valid YAML: {error}").format(
-                path=source, error=exc
-            )
-        ) from None
-    try:
-        return Loaded(CategoryMap.model_validate(raw or {}), source)
-    except ValidationError as exc:
-        lines = [
-            f"  {'.'.join(str(part) for part in error['loc']) or '(top)'}: {error['msg']}"
-            for error in exc.errors()
-        ]
-        raise ConfigError(
-            _("the Shopee mapping file {path} has problems:").format(path=source)
-            + "\n"
-            + "\n".join(lines)
-        ) from None
+    return Loaded(load_mapping_file(CategoryMap, path, DEFAULT_FILE, "Shopee"), source)

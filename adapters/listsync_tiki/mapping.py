@@ -22,21 +22,17 @@ option attributes (Tiki product structure); at most 9 photos in all (UNCONFIRMED
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from listsync.catalog.model import Dimensions, Product
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
-from listsync.errors import ConfigError
+from listsync.channel.mapping_file import html_paragraphs, kilograms, load_mapping_file
 from listsync.i18n import _
 
 MIN_NAME = 3
@@ -77,37 +73,8 @@ class TikiMapping(_Strict):
 
 def load_mapping(path: Path | None = None) -> TikiMapping:
     """The mapping file given in settings, or the one shipped with the adapter."""
-    if path is None:
-        text = files("listsync_tiki").joinpath("categories.yaml").read_text("utf-8")
-        where = "listsync_tiki/categories.yaml"
-    else:
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(
-                _("cannot read the Tiki mapping file {path}: {error}").format(
-                    path=path, error=exc.strerror or exc
-                )
-            ) from None
-        where = str(path)
-    try:
-        return TikiMapping.model_validate(yaml.safe_load(text) or {})
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
-        )
-        raise ConfigError(f"{where}: {problems}") from None
-
-
-def _html(text: str) -> str:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs)
-
-
-def _kg(grams: int) -> str:
-    return format((Decimal(grams) / 1000).normalize(), "f")
+    default = files("listsync_tiki").joinpath("categories.yaml")
+    return load_mapping_file(TikiMapping, path, default, "Tiki")
 
 
 def is_web_address(ref: str) -> bool:
@@ -197,7 +164,7 @@ class Mapper:
                     low=MIN_NAME, high=MAX_NAME, size=len(name)
                 ),
             )
-        description = _html(product.description.get(self.language))
+        description = html_paragraphs(product.description.get(self.language))
         if not description:
             problem("description", _("Tiki needs a description"))
 
@@ -225,7 +192,7 @@ class Mapper:
             "brand": self.mapping.brands.get(product.brand, product.brand)
             or self.mapping.default_brand,
             "origin": self.mapping.default_origin,
-            "product_weight_kg": _kg(product.weight_g),
+            "product_weight_kg": kilograms(product.weight_g),
         }
         package: Dimensions | Package | None = product.dimensions or (
             category.package if category else None

@@ -171,7 +171,7 @@ def test_mapping_file_from_settings(tmp_path: Path) -> None:
     tree = product_of(draft.payload)
     assert (tree["PrimaryCategory"], tree["Attributes"]["brand"]) == ("123", "X")
     path.write_text("categories:\n  tea: {name: Chè}\n")
-    with pytest.raises(ConfigError, match=r"lazada.yaml: categories.tea.id"):
+    with pytest.raises(ConfigError, match=r"lazada\.yaml has problems:\n  categories\.tea\.id"):
         load_mapping(path)
     with pytest.raises(ConfigError, match="cannot read"):
         load_mapping(tmp_path / "missing.yaml")

@@ -1,0 +1,64 @@
+"""An adapter's mapping file: how the catalog's categories, brands and attributes become a
+marketplace's. Each adapter ships one and a workspace may name its own (``mapping_file``);
+every problem in it is reported with the file and the key, as for the catalog.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from listsync.errors import ConfigError
+from listsync.i18n import _
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_mapping_file(
+    model: type[M], path: Path | None, default: Traversable, marketplace: str
+) -> M:
+    """The file at ``path`` (or the adapter's ``default``) read as ``model``."""
+    source: Traversable = path if path is not None else default
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(
+            _("cannot read the {marketplace} mapping file {path}: {error}").format(
+                marketplace=marketplace, path=source, error=exc.strerror or exc
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            _("the {marketplace} mapping file {path} is not valid YAML: {error}").format(
+                marketplace=marketplace, path=source, error=exc
+            )
+        ) from None
+    try:
+        return model.model_validate(raw or {})
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(str(part) for part in error['loc']) or '(top)'}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        heading = _("the {marketplace} mapping file {path} has problems:").format(
+            marketplace=marketplace, path=source
+        )
+        raise ConfigError("\n".join([heading, *lines])) from None
+
+
+def html_paragraphs(text: str) -> str:
+    """Plain text as HTML paragraphs (a blank line apart), line breaks kept, escaped."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs)
+
+
+def kilograms(grams: int) -> str:
+    """``250`` grams as ``"0.25"``: the exact decimal, never a float."""
+    return format((Decimal(grams) / 1000).normalize(), "f")
