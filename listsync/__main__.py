@@ -1,3 +1,3 @@
-from listsync.cli.main import main
+from listsync.cli.start import main
 
 main()

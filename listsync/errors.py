@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from listsync.i18n import ngettext
+
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 75
@@ -52,7 +54,9 @@ class CatalogError(InputError):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = tuple(problems)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the catalog"
+        head = ngettext(
+            "{count} problem in the catalog", "{count} problems in the catalog", count
+        ).format(count=count)
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
 
 

@@ -168,6 +168,9 @@ class Settings(BaseSettings):
     ledger_path: Path = Path("listsync.sqlite3")
     catalog: Path | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
+    # the language listsync speaks to the clerk (messages, help, errors), not the listings'
+    # language (each channel's own `language`); None: LISTSYNC_LANG, else the locale
+    language: Literal["vi", "en"] | None = None
     log_dir: Path = Path("logs")
     photo_dirs: list[Path] = Field(default_factory=list)
     ledger_key: SecretStr | None = Field(default=None, repr=False)  # seals tokens in the ledger
@@ -230,6 +233,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(_("unknown time zone; write one like Asia/Ho_Chi_Minh")) from None
         return value
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _known_language(cls, value: Any) -> Any:
+        code = value.strip().lower() if isinstance(value, str) else value
+        if code not in ("vi", "en", None):
+            raise ValueError(_('write "vi" for Vietnamese or "en" for English'))
+        return code
 
     @field_validator("usd_vnd_rate", mode="before")
     @classmethod
@@ -317,6 +328,25 @@ def _plain(kind: str) -> str | None:
     return plain.get(kind)
 
 
+def _bounded(kind: str, message: str) -> str | None:
+    """Pydantic's limits and choices, translated: its English words with the limit it shows."""
+    words = {
+        "greater_than_equal": (
+            "greater than or equal to ",
+            _("must be greater than or equal to {limit}"),
+        ),
+        "less_than_equal": ("less than or equal to ", _("must be less than or equal to {limit}")),
+        "greater_than": ("greater than ", _("must be greater than {limit}")),
+        "less_than": ("less than ", _("must be less than {limit}")),
+        "literal_error": ("", _("must be {limit}")),
+    }
+    lead, text = words.get(kind, ("", None))
+    said = message.removeprefix("Input should be ")
+    if text is None or said == message or not said.startswith(lead):
+        return None
+    return text.format(limit=said.removeprefix(lead))
+
+
 def _fields_at(model: type[BaseModel], loc: KeyPath) -> list[str]:
     """The keys allowed in the (sub)model at ``loc``: the candidates for "did you mean"."""
     for part in loc:
@@ -348,7 +378,11 @@ def _report(
         # a missing key is shown where it belongs; a whole section given as JSON owns its keys
         found = [path[:n] for n in range(len(path), 0, -1) if path[:n] in trace]
         origin = trace[found[0]] if found and kind != "missing" else default
-        text = _plain(kind) or error["msg"].removeprefix("Value error, ")
+        text = (
+            _plain(kind)
+            or _bounded(kind, error["msg"])
+            or error["msg"].removeprefix("Value error, ")
+        )
         text = text.replace("Input should be", "must be")
         text = text[:1].lower() + text[1:]
         if kind == "extra_forbidden":
@@ -439,6 +473,8 @@ _TOML_TEMPLATE = """\
 catalog = "{catalog}"
 timezone = "Asia/Ho_Chi_Minh"
 
+{language}
+
 # To sell on a marketplace, remove the "# " of its section and fill it in.
 # [channels.shopee]
 # enabled = true
@@ -447,12 +483,29 @@ timezone = "Asia/Ho_Chi_Minh"
 """
 
 
+_LANGUAGE_LINES = {
+    "vi": (
+        '# The language listsync speaks to you: "vi" (Tiếng Việt) or "en" (English).\n'
+        '# Ngôn ngữ của listsync: "vi" (Tiếng Việt) hoặc "en" (tiếng Anh).\n'
+        'language = "vi"'
+    ),
+    "en": (
+        '# The language listsync speaks to you: "en" (English) or "vi" (Tiếng Việt);\n'
+        "# unset, it follows LISTSYNC_LANG, else this computer's language.\n"
+        '# Muốn dùng tiếng Việt: xoá "# " ở đầu dòng dưới đây.\n'
+        '# language = "vi"'
+    ),
+}
+
+
 def write_workspace_template(
-    dir: Path, *, force: bool = False, catalog: str = "catalog.yaml"
+    dir: Path, *, force: bool = False, catalog: str = "catalog.yaml", language: str = "en"
 ) -> list[Path]:
     """Write ``listsync.toml`` and ``.env`` into ``dir``; the .env is born with mode 0600.
 
-    If either exists, nothing is written unless ``force``.
+    ``language`` is the one the person making it speaks (``vi`` or ``en``): ``vi`` is written
+    as the workspace's ``language``; otherwise the line is there, commented out. If either
+    file exists, nothing is written unless ``force``.
     """
     dir.mkdir(parents=True, exist_ok=True)
     config_file, env_file = dir / CONFIG_NAME, dir / ENV_NAME
@@ -460,7 +513,8 @@ def write_workspace_template(
     if existing and not force:
         message = _("not overwriting {files}: use --force to replace them")
         raise ConfigError(message.format(files=", ".join(existing)))
-    config_file.write_text(_TOML_TEMPLATE.format(catalog=catalog), encoding="utf-8")
+    lines = _LANGUAGE_LINES["vi" if language == "vi" else "en"]
+    config_file.write_text(_TOML_TEMPLATE.format(catalog=catalog, language=lines), encoding="utf-8")
     env_file.unlink(missing_ok=True)  # made anew, so an old file's loose mode does not survive
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     with os.fdopen(os.open(env_file, flags, 0o600), "wb") as out:

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+# The tests read listsync's English, whatever the language of the computer running them
+# (tests/test_i18n.py sets the language it tests itself). Set before listsync is imported:
+# the language is chosen then.
+os.environ["LISTSYNC_LANG"] = "en"
 
 from listsync.sandbox.harness import (
     Route,

@@ -417,7 +417,11 @@ def test_example_channel_sections() -> None:
             | {"warehouse_id", "image_base_url", "scope", "token_auth", "activate_approved"}
             | {"offer_batch"},
         ),
-        "alibaba": ("https://open-api.alibaba.com", {"app_key", "app_secret"}),
+        "alibaba": (
+            "https://open-api.alibaba.com/rest",
+            {"authorize_url", "app_key", "app_secret", "inventory_code", "product_type"}
+            | {"top_gateway"},
+        ),
     }
     assert set(twice["channels"]) == set(expected)
     for name, (host, keys) in expected.items():

@@ -256,12 +256,13 @@ class Mapper:
         )
 
     def _short_description(self, product: Product) -> str:
+        # listing text, in Vietnamese for Lazada's buyers: never in the clerk's language
         lines = []
         if product.ocop:
-            lines.append(_("Sản phẩm OCOP {stars} sao").format(stars=product.ocop.stars))
+            lines.append(f"Sản phẩm OCOP {product.ocop.stars} sao")
         if product.origin and (product.origin.commune or product.origin.province):
             where = ", ".join(p for p in (product.origin.commune, product.origin.province) if p)
-            lines.append(_("Xuất xứ: {where}").format(where=where))
+            lines.append(f"Xuất xứ: {where}")
         return (
             "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
             if lines

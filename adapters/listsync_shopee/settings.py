@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, SecretStr, field_validator
 
 from listsync.channel.contract import ChannelSettings
+from listsync.i18n import _
 
 PRODUCTION_URL = "https://partner.shopeemobile.com"
 
@@ -37,5 +38,5 @@ class ShopeeSettings(ChannelSettings):
     @classmethod
     def _shop_id_digits(cls, value: str | None) -> str | None:
         if value is not None and not value.strip().isdigit():
-            raise ValueError("a Shopee shop_id is a number, e.g. 322300222")
+            raise ValueError(_("a Shopee shop_id is a number, e.g. 322300222"))
         return value.strip() if value is not None else None

@@ -193,7 +193,7 @@ class OcopRating(_Model):
     @model_validator(mode="after")
     def _dates_in_order(self) -> OcopRating:
         if self.issued and self.expires and self.expires <= self.issued:
-            raise ValueError("the expiry date must come after the issue date")
+            raise ValueError(_("the expiry date must come after the issue date"))
         return self
 
 
@@ -217,9 +217,9 @@ class B2BTerms(_Model):
     def _tiers_ascend(self) -> B2BTerms:
         quantities = [tier.min_quantity for tier in self.price_tiers]
         if quantities != sorted(set(quantities)):
-            raise ValueError("price tiers must have distinct minimum quantities, smallest first")
+            raise ValueError(_("price tiers must have distinct minimum quantities, smallest first"))
         if quantities[0] > self.min_order_quantity:
-            raise ValueError("the first price tier must start at or below the minimum order")
+            raise ValueError(_("the first price tier must start at or below the minimum order"))
         return self
 
 
@@ -232,7 +232,7 @@ class PriceRule(_Model):
     @model_validator(mode="after")
     def _one_rule(self) -> PriceRule:
         if self.markup_percent is not None and self.fixed_vnd is not None:
-            raise ValueError("give either a markup percent or a fixed price, not both")
+            raise ValueError(_("give either a markup percent or a fixed price, not both"))
         return self
 
     def apply(self, price_vnd: int) -> int:
@@ -266,7 +266,9 @@ class Variant(_Model):
     @classmethod
     def _at_most_two(cls, options: dict[str, str]) -> dict[str, str]:
         if len(options) > MAX_OPTION_DIMENSIONS:
-            raise ValueError(f"a variant has at most {MAX_OPTION_DIMENSIONS} options")
+            raise ValueError(
+                _("a variant has at most {count} options").format(count=MAX_OPTION_DIMENSIONS)
+            )
         return options
 
 
@@ -302,20 +304,26 @@ class Product(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Product:
         if not (self.name.vi or self.name.en):
-            raise ValueError("a product needs a name in Vietnamese or English")
+            raise ValueError(_("a product needs a name in Vietnamese or English"))
         if len(self.name.vi) > MAX_NAME or len(self.name.en) > MAX_NAME:
-            raise ValueError(f"a product name has at most {MAX_NAME} characters")
+            raise ValueError(
+                _("a product name has at most {limit} characters").format(limit=MAX_NAME)
+            )
         seen = {sku_key(self.sku)}
         dimensions = None
         for variant in self.variants:
             if sku_key(variant.sku) in seen:
-                raise ValueError(f"SKU {variant.sku!r} is used twice in this product")
+                raise ValueError(
+                    _("SKU {sku!r} is used twice in this product").format(sku=variant.sku)
+                )
             seen.add(sku_key(variant.sku))
             names = tuple(variant.options)
             if dimensions is None:
                 dimensions = names
             elif names != dimensions:
-                raise ValueError("every variant must use the same option names, in the same order")
+                raise ValueError(
+                    _("every variant must use the same option names, in the same order")
+                )
         return self
 
     def override(self, channel: str) -> ChannelOverride:

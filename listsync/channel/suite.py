@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -122,6 +123,18 @@ class ChannelContract:
         return requests.get(server.root_url + "/_sandbox/state", timeout=10).json()
 
     @staticmethod
+    def amount(value: Any) -> Decimal:
+        """A price as the sandbox's state shows it (whole dong, or USD text such as "9.90")."""
+        return Decimal(str(value))
+
+    @staticmethod
+    def price_for(channel: Channel) -> Money:
+        """A price in the channel's own currency (``limits.currency``): never converted."""
+        if channel.limits.currency == "VND":
+            return Money.vnd(99_000)
+        return Money(Decimal("9.90"), channel.limits.currency)
+
+    @staticmethod
     def units_on(server: SandboxServer, sku: str) -> list[dict[str, Any]]:
         return [unit for unit in ChannelContract.state(server)["listings"] if unit["sku"] == sku]
 
@@ -164,8 +177,8 @@ class ChannelContract:
     ) -> None:
         draft = channel.map_product(self.product())
         channel.create_listing(draft)
-        prices = {u["sku"]: u["price"] for u in self.state(server)["listings"]}
-        assert prices == {o.sku: int(o.price.amount) for o in draft.offers if o.price}
+        prices = {u["sku"]: self.amount(u["price"]) for u in self.state(server)["listings"]}
+        assert prices == {o.sku: o.price.amount for o in draft.offers if o.price}
 
     def test_lost_create_reply_is_adopted_not_duplicated(
         self, channel: Channel, server: SandboxServer
@@ -192,15 +205,19 @@ class ChannelContract:
         assert {u["remote_id"] for u in self.state(server)["listings"]} == {listing.remote_id}
 
     def test_set_offers_is_absolute(self, channel: Channel, server: SandboxServer) -> None:
+        """Stock and price end where they were set, however the API takes them (a figure
+        or a delta), and setting them twice changes nothing; the price is in the channel's
+        currency."""
         product = self.product()
         listing = self.publish(channel, product)
         sku = next(product.units()).sku
-        offer = Offer(sku=sku, stock=7, price=Money.vnd(99_000))
+        price = self.price_for(channel)
+        offer = Offer(sku=sku, stock=7, price=price)
         for _ in range(2):
             results = channel.set_offers([OfferUpdate(listing, offer)])
             assert [(r.sku, r.ok) for r in results] == [(sku, True)]
         (unit,) = self.units_on(server, sku)
-        assert (unit["stock"], unit["price"]) == (7, 99_000)
+        assert (unit["stock"], self.amount(unit["price"])) == (7, price.amount)
 
     def test_read_offers_shows_what_was_set(self, channel: Channel, server: SandboxServer) -> None:
         """The figure read back is in set_offers' terms, read in batches (never a call per
@@ -235,7 +252,7 @@ class ChannelContract:
         for order in orders:
             assert order.lines and all(line.quantity > 0 for line in order.lines)
             assert {line.sku for line in order.lines} <= set(listing.units)
-            assert order.total.currency == "VND"
+            assert order.total.currency == channel.limits.currency
             assert order.created_at.tzinfo is not None
 
     def test_cancellation_is_seen(self, channel: Channel, server: SandboxServer) -> None:

@@ -10,15 +10,16 @@ from listsync.cli.state import State, echo_table, pass_state
 from listsync.i18n import _
 
 
-@click.group()
+@click.group(help=_("Check, import and list the product catalog."))
 def catalog() -> None:
-    """Check, import and list the product catalog."""
+    pass
 
 
-@catalog.command("validate")
+@catalog.command(
+    "validate", help=_("Check a catalog file (YAML, CSV or XLSX) and list every problem in it.")
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def catalog_validate(file: Path) -> None:
-    """Check a catalog file (YAML, CSV or XLSX) and list every problem in it."""
     from listsync.catalog.files import load_catalog
 
     loaded = load_catalog(file)
@@ -30,13 +31,14 @@ def catalog_validate(file: Path) -> None:
     )
 
 
-@catalog.command("import")
+@catalog.command(
+    "import", help=_("Import a catalog file into the ledger (added, changed, unchanged, removed).")
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--allow-removals", is_flag=True, help=_("Allow dropping over half the products."))
 @click.option("--dry-run", is_flag=True, help=_("Show what would change; change nothing."))
 @pass_state
 def catalog_import(state: State, file: Path | None, allow_removals: bool, dry_run: bool) -> None:
-    """Import a catalog file into the ledger (added, changed, unchanged, removed)."""
     from listsync.catalog.files import load_catalog
 
     with state.workspace() as ws:
@@ -45,10 +47,9 @@ def catalog_import(state: State, file: Path | None, allow_removals: bool, dry_ru
     click.echo(str(summary))
 
 
-@catalog.command("list")
+@catalog.command("list", help=_("List the products in the ledger with their SKUs and prices."))
 @pass_state
 def catalog_list(state: State) -> None:
-    """List the products in the ledger with their SKUs and prices."""
     with state.workspace() as ws:
         products = ws.ledger.products()
     rows = [

@@ -13,7 +13,9 @@ import click
 from listsync.i18n import _
 
 
-@click.command()
+@click.command(
+    help=_("Try everything against the built-in sandboxes: no marketplace account needed.")
+)
 @click.option(
     "--dir",
     "directory",
@@ -23,7 +25,6 @@ from listsync.i18n import _
 @click.option("--orders", default=24, show_default=True, help=_("Orders per marketplace."))
 @click.option("--days", default=5, show_default=True, help=_("Spread over this many days."))
 def demo(directory: Path | None, orders: int, days: int) -> None:
-    """Try everything against the built-in sandboxes: no marketplace account needed."""
     import threading
 
     from listsync.demo.run import run_demo
@@ -46,19 +47,18 @@ def demo(directory: Path | None, orders: int, days: int) -> None:
 
 
 # -- sandbox ------------------------------------------------------------------------------
-@click.group()
+@click.group(help=_("Local imitations of the marketplaces, to try listsync without accounts."))
 def sandbox() -> None:
-    """Local imitations of the marketplaces, to try listsync without accounts."""
+    pass
 
 
-@sandbox.command("serve")
+@sandbox.command("serve", help=_("Serve marketplace sandboxes on 127.0.0.1 until interrupted."))
 @click.argument("channels", nargs=-1)
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=0, help=_("First port (default: free ports).")
 )
 @click.option("--json", "as_json", is_flag=True, help=_("One JSON line per channel."))
 def sandbox_serve(channels: tuple[str, ...], port: int, as_json: bool) -> None:
-    """Serve marketplace sandboxes on 127.0.0.1 until interrupted."""
     import threading
 
     from listsync.channel.registry import default_registry

@@ -10,7 +10,7 @@ from listsync.cli.state import State, pass_state
 from listsync.i18n import _
 
 
-@click.command()
+@click.command(help=_("Copy the ledger, checked, while nothing else needs to stop."))
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -18,19 +18,17 @@ from listsync.i18n import _
 )
 @pass_state
 def backup(state: State, output: Path | None) -> None:
-    """Copy the ledger, checked, while nothing else needs to stop."""
     with state.workspace() as ws:
         ws.ledger.verify()
         copy = ws.ledger.backup(output)
     click.echo(_("The ledger is sound; copied to {path}").format(path=copy))
 
 
-@click.command()
+@click.command(help=_("Put a backup (the newest, unless FILE is given) in place of the ledger."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--list", "listing", is_flag=True, help=_("Only list the backups."))
 @pass_state
 def restore(state: State, file: Path | None, listing: bool) -> None:
-    """Put a backup (the newest, unless FILE is given) in place of the ledger."""
     with state.workspace() as ws:
         if listing:
             found = ws.backups()

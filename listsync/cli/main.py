@@ -20,6 +20,7 @@ from listsync.cli.demo import demo, sandbox
 from listsync.cli.ledger import backup, restore
 from listsync.cli.report import listings_cmd, report_cmd, runs_cmd
 from listsync.cli.schedule import nightly, schedule
+from listsync.cli.start import configured_language, use_language
 from listsync.cli.state import State
 from listsync.cli.stock import stock
 from listsync.cli.sync import orders, publish, sync
@@ -29,7 +30,10 @@ from listsync.i18n import _
 EXIT_INTERRUPTED = 130
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_("listsync keeps one product catalog in step on every marketplace."),
+)
 @click.version_option(__version__, prog_name="listsync")
 @click.option(
     "-w",
@@ -41,8 +45,11 @@ EXIT_INTERRUPTED = 130
 @click.option("-v", "--verbose", is_flag=True, help=_("Show details and tracebacks."))
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
-    """listsync keeps one product catalog in step on every marketplace."""
     from listsync.redact import RedactingFilter
+
+    # `listsync.cli.start` did this before the commands were built; again here for callers
+    # that run the group directly (tests, `cli.main`)
+    use_language(configured_language(workspace))
 
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,

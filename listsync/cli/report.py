@@ -36,7 +36,13 @@ class OpensWorkspace(Protocol):
     def workspace(self) -> AbstractContextManager[Workspace]: ...
 
 
-@click.command("report")
+@click.command(
+    "report",
+    help=_(
+        "Orders (count, units, revenue, cancellations) and stock, over a period.\n\n"
+        "The default period is the last 30 days, in the workspace's local time."
+    ),
+)
 @click.option(
     "--by",
     type=click.Choice(BY_CHOICES),
@@ -77,10 +83,6 @@ def report_cmd(
     fmt: str,
     output: Path | None,
 ) -> None:
-    """Orders (count, units, revenue, cancellations) and stock, over a period.
-
-    The default period is the last 30 days, in the workspace's local time.
-    """
     from listsync.report.formats import deliver
     from listsync.report.model import parse_date, parse_zone
 
@@ -97,7 +99,9 @@ def report_cmd(
         click.echo(_("Report written to {path}").format(path=written))
 
 
-@click.command("runs")
+@click.command(
+    "runs", help=_("The latest syncs: when, how long, what each channel did, and every error.")
+)
 @click.option(
     "--limit",
     type=click.IntRange(1, 1000),
@@ -107,7 +111,6 @@ def report_cmd(
 )
 @click.pass_obj
 def runs_cmd(state: OpensWorkspace, limit: int) -> None:
-    """The latest syncs: when, how long, what each channel did, and every error."""
     from listsync.report.runs import render_runs
 
     with state.workspace() as ws:
@@ -116,7 +119,10 @@ def runs_cmd(state: OpensWorkspace, limit: int) -> None:
     click.echo(render_runs(runs, tz))
 
 
-@click.command("listings")
+@click.command(
+    "listings",
+    help=_("Each product on each channel: state, remote id, stock and price last sent, errors."),
+)
 @channel_option
 @click.option(
     "--state",
@@ -126,7 +132,6 @@ def runs_cmd(state: OpensWorkspace, limit: int) -> None:
 )
 @click.pass_obj
 def listings_cmd(state: OpensWorkspace, channels: tuple[str, ...], wanted: str | None) -> None:
-    """Each product on each channel: state, remote id, stock and price last sent, errors."""
     from listsync.report.runs import listing_lines, parse_state, render_listings
 
     chosen = parse_state(wanted)

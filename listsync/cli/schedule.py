@@ -41,12 +41,12 @@ def _folder(ctx: click.Context) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
-@click.group()
+@click.group(help=_("Run `listsync nightly` by itself: install, show or remove the scheduled run."))
 def schedule() -> None:
-    """Run `listsync nightly` by itself: install, show or remove the scheduled run."""
+    pass
 
 
-@schedule.command("install")
+@schedule.command("install", help=_("Install the nightly run with this computer's own scheduler."))
 @click.option(
     "--at",
     metavar="HH:MM",
@@ -69,7 +69,6 @@ def schedule() -> None:
 def schedule_install(
     ctx: click.Context, at: str, every: str | None, print_only: bool, scheduler: str
 ) -> None:
-    """Install the nightly run with this computer's own scheduler."""
     from listsync.errors import ConfigError, InputError
     from listsync.schedule.entries import DAY, Job, Timing, listsync_program, parse_at, parse_every
     from listsync.schedule.install import WINDOWS, detect, install, plan_install, render_plan
@@ -101,27 +100,31 @@ def schedule_install(
         click.echo(line)
 
 
-@schedule.command("show")
+@schedule.command("show", help=_("Show the scheduled run installed for this workspace, if any."))
 @click.pass_context
 def schedule_show(ctx: click.Context) -> None:
-    """Show the scheduled run installed for this workspace, if any."""
     from listsync.schedule.install import show
 
     for line in show(_folder(ctx), make_host()):
         click.echo(line)
 
 
-@schedule.command("remove")
+@schedule.command("remove", help=_("Remove the scheduled run of this workspace."))
 @click.pass_context
 def schedule_remove(ctx: click.Context) -> None:
-    """Remove the scheduled run of this workspace."""
     from listsync.schedule.install import remove
 
     for line in remove(_folder(ctx), make_host()):
         click.echo(line)
 
 
-@click.command()
+@click.command(
+    help=_(
+        "The unattended run: sync under the lock, log, one summary line, exit code for"
+        " monitors.\n\nExit codes: 0 all channels ok, 1 a channel failed, 2 bad settings,"
+        " 75 another run is going."
+    )
+)
 @click.option(
     "--every", metavar="PERIOD", help=_("How often the schedule starts it (default 24h).")
 )
@@ -145,10 +148,6 @@ def schedule_remove(ctx: click.Context) -> None:
 def nightly(
     ctx: click.Context, every: str | None, auth_warning_days: int, ocop_warning_days: int
 ) -> None:
-    """The unattended run: sync under the lock, log, one summary line, exit code for monitors.
-
-    Exit codes: 0 all channels ok, 1 a channel failed, 2 bad settings, 75 another run is going.
-    """
     from listsync.schedule.entries import DAY, parse_every
     from listsync.schedule.nightly import NightlyOptions, run_nightly
 

@@ -20,10 +20,13 @@ class State:
 
     @contextmanager
     def workspace(self) -> Iterator[Workspace]:
+        from listsync.cli.start import use_language
         from listsync.workspace import Workspace, require_workspace
 
         require_workspace(self.workspace_path)
         with Workspace.open(self.workspace_path) as workspace:
+            # the whole settings now: `language` may also come from .env or LISTSYNC_LANGUAGE
+            use_language(workspace.settings.language)
             yield workspace
 
 

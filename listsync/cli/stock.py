@@ -8,18 +8,30 @@ from listsync.cli.state import State, echo_table, pass_state
 from listsync.i18n import _
 
 
-@click.group()
+def _reason(reason: str) -> str:
+    """Why stock moved, as the ledger names it; in Vietnamese, in words."""
+    words = {  # the English is the ledger's own code, as listsync has always shown it
+        "manual": _("manual"),
+        "set": _("set"),
+        "order_reserve": _("order_reserve"),
+        "order_sale": _("order_sale"),
+        "order_release": _("order_release"),
+        "order_return": _("order_return"),
+    }
+    return words.get(reason, reason)
+
+
+@click.group(help=_("Count, add and show stock on hand."))
 def stock() -> None:
-    """Count, add and show stock on hand."""
+    pass
 
 
-@stock.command("set")
+@stock.command("set", help=_("Set on-hand stock of SKU to QUANTITY (after a count)."))
 @click.argument("sku")
 @click.argument("quantity", type=click.IntRange(min=0))
 @click.option("--note", default="", help=_("Why (kept with the movement)."))
 @pass_state
 def stock_set(state: State, sku: str, quantity: int, note: str) -> None:
-    """Set on-hand stock of SKU to QUANTITY (after a count)."""
     with state.workspace() as ws:
         delta = ws.set_stock(sku, quantity, note)
     click.echo(
@@ -27,13 +39,16 @@ def stock_set(state: State, sku: str, quantity: int, note: str) -> None:
     )
 
 
-@stock.command("add", context_settings={"ignore_unknown_options": True})
+@stock.command(
+    "add",
+    context_settings={"ignore_unknown_options": True},
+    help=_("Add DELTA units to SKU (negative to take away)."),
+)
 @click.argument("sku")
 @click.argument("delta", type=int)
 @click.option("--note", default="", help=_("Why (kept with the movement)."))
 @pass_state
 def stock_add(state: State, sku: str, delta: int, note: str) -> None:
-    """Add DELTA units to SKU (negative to take away)."""
     with state.workspace() as ws:
         on_hand = ws.add_stock(sku, delta, note)
     click.echo(
@@ -41,11 +56,10 @@ def stock_add(state: State, sku: str, delta: int, note: str) -> None:
     )
 
 
-@stock.command("show")
+@stock.command("show", help=_("Show stock on hand, for every SKU or one."))
 @click.argument("sku", required=False)
 @pass_state
 def stock_show(state: State, sku: str | None) -> None:
-    """Show stock on hand, for every SKU or one."""
     with state.workspace() as ws:
         on_hand = ws.ledger.on_hand([sku] if sku else None)
         if sku:
@@ -60,7 +74,7 @@ def stock_show(state: State, sku: str | None) -> None:
         [
             f"{m.created_at.astimezone(zone):%Y-%m-%d %H:%M}" if m.created_at else "",
             f"{m.delta:+d}",
-            m.reason,
+            _reason(m.reason),
             m.reference or m.note,
         ]
         for m in movements

@@ -58,30 +58,27 @@ def run_sync(
         sys.exit(result.exit_code)
 
 
-@click.command()
+@click.command(help=_("Pull orders, settle stock, then publish listings, stock and prices."))
 @sync_options
 @pass_state
 def sync(state: State, channels: tuple[str, ...], dry_run: bool, force: bool) -> None:
-    """Pull orders, settle stock, then publish listings, stock and prices."""
     run_sync(state, channels, dry_run, force, pull=True, push=True, command="sync")
 
 
-@click.command()
+@click.command(help=_("Create and update listings, stock and prices (no order pull)."))
 @sync_options
 @pass_state
 def publish(state: State, channels: tuple[str, ...], dry_run: bool, force: bool) -> None:
-    """Create and update listings, stock and prices (no order pull)."""
     run_sync(state, channels, dry_run, force, pull=False, push=True, command="publish")
 
 
-@click.group()
+@click.group(help=_("Orders from the marketplaces."))
 def orders() -> None:
-    """Orders from the marketplaces."""
+    pass
 
 
-@orders.command("pull")
+@orders.command("pull", help=_("Pull new and changed orders into the ledger and settle stock."))
 @sync_options
 @pass_state
 def orders_pull(state: State, channels: tuple[str, ...], dry_run: bool, force: bool) -> None:
-    """Pull new and changed orders into the ledger and settle stock."""
     run_sync(state, channels, dry_run, force, pull=True, push=False, command="orders pull")

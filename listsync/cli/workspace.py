@@ -7,18 +7,19 @@ from pathlib import Path
 import click
 
 from listsync.cli.state import State, echo_table, pass_state
-from listsync.i18n import _
+from listsync.i18n import _, pick_language
 
 
-@click.command()
+@click.command(help=_("Make a workspace: listsync.toml, a private .env and a sample catalog."))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--force", is_flag=True, help=_("Overwrite listsync.toml and .env if present."))
 def init(directory: Path, force: bool) -> None:
-    """Make a workspace: listsync.toml, a private .env and a sample catalog."""
     from listsync.catalog.samples import copy_sample_catalog
     from listsync.settings import write_workspace_template
 
-    written = write_workspace_template(directory, force=force)
+    # the language of the person making it (LISTSYNC_LANG, else the locale) becomes the
+    # workspace's when it is Vietnamese
+    written = write_workspace_template(directory, force=force, language=pick_language())
     written += copy_sample_catalog(directory)
     for path in written:
         click.echo(_("wrote {path}").format(path=path))
@@ -29,10 +30,11 @@ def init(directory: Path, force: bool) -> None:
 
 
 # -- channels -----------------------------------------------------------------------------
-@click.command()
+@click.command(
+    help=_("List installed marketplace adapters, configured or not, and their authorization.")
+)
 @pass_state
 def channels(state: State) -> None:
-    """List installed marketplace adapters, configured or not, and their authorization."""
     with state.workspace() as ws:
         statuses = ws.channel_statuses()
     rows = [
@@ -48,7 +50,9 @@ def channels(state: State) -> None:
     echo_table([_("Channel"), _("Marketplace"), _("Configured"), _("Enabled"), _("State")], rows)
 
 
-@click.command()
+@click.command(
+    help=_("Connect a shop: open the consent link, then give back the address you land on.")
+)
 @click.argument("channel")
 @click.option("--redirect-url", help=_("The address the browser was sent back to."))
 @click.option(
@@ -59,7 +63,6 @@ def channels(state: State) -> None:
 )
 @pass_state
 def auth(state: State, channel: str, redirect_url: str | None, callback: str) -> None:
-    """Connect a shop: open the consent link, then give back the address you land on."""
     with state.workspace() as ws:
         connection = ws.channel(channel)
         try:

@@ -243,12 +243,15 @@ class Ledger(CatalogStore, StockStore, RecordStore):
             return None
         code = (getattr(cause, "sqlite_errorcode", None) or 0) & 0xFF
         detail = str(cause)
-        where = f"the ledger {self.path}"
+        where = _("the ledger {path}").format(path=self.path)
         if code in (_BUSY, _LOCKED) or "database is locked" in detail:
             waited = self.busy_timeout_ms / 1000
             return LedgerBusy(
-                f"{where} is busy: another program holds it (waited {waited:g} s); close other "
-                "programs using it (a database browser, another listsync run) and try again"
+                _(
+                    "{where} is busy: another program holds it (waited {seconds:g} s); close"
+                    " other programs using it (a database browser, another listsync run) and"
+                    " try again"
+                ).format(where=where, seconds=waited)
             )
         if code in (_CORRUPT, _NOTADB):
             return damaged(self.path, self.backup_dir, detail)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from listsync.i18n import _
 from listsync.ledger.schema import LedgerDamaged, LedgerTooNew, to_text
 
 MIGRATION_TABLE = "schema_migration"
@@ -178,16 +179,20 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 def damaged(path: Path, backup_dir: Path, detail: str) -> LedgerDamaged:
     return LedgerDamaged(
-        f"the ledger file {path} is not a listsync ledger or is damaged ({detail}); "
-        f"{backup_hint(backup_dir)}, or move the file away to start a new ledger"
+        _(
+            "the ledger file {path} is not a listsync ledger or is damaged ({detail});"
+            " {restore}, or move the file away to start a new ledger"
+        ).format(path=path, detail=detail, restore=backup_hint(backup_dir))
     )
 
 
 def too_new(path: Path, unknown: Sequence[str]) -> LedgerTooNew:
     return LedgerTooNew(
-        f"the ledger file {path} was upgraded by a newer listsync (it has "
-        f"{', '.join(unknown)}, which this version does not know); upgrade listsync "
-        "(pip install --upgrade listsync) to use it"
+        _(
+            "the ledger file {path} was upgraded by a newer listsync (it has {names}, which"
+            " this version does not know); upgrade listsync (pip install --upgrade listsync)"
+            " to use it"
+        ).format(path=path, names=", ".join(unknown))
     )
 
 
@@ -202,7 +207,7 @@ def applied_migrations(conn: Connection) -> list[str] | None:
     if not tables:
         return None
     if MIGRATION_TABLE not in tables:
-        raise LookupError("it holds tables, but not listsync's")
+        raise LookupError(_("it holds tables, but not listsync's"))
     return list(conn.exec_driver_sql(f"SELECT name FROM {MIGRATION_TABLE}").scalars())
 
 
@@ -263,5 +268,7 @@ def backup_hint(backup_dir: Path) -> str:
     except OSError:
         copies = []
     if copies:
-        return f"restore the latest backup ({copies[-1]})"
-    return f"restore the latest backup (listsync keeps them in {backup_dir})"
+        return _("restore the latest backup ({file})").format(file=copies[-1])
+    return _("restore the latest backup (listsync keeps them in {folder})").format(
+        folder=backup_dir
+    )

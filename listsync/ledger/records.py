@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from listsync.catalog.model import PriceTier
 from listsync.channel.contract import ListingState, Money, Offer, Order, RemoteListing
+from listsync.i18n import _
 
 
 class MovementReason(StrEnum):
@@ -60,9 +61,13 @@ class ImportSummary:
         return len(self.removed) / self.active_before if self.active_before else 0.0
 
     def __str__(self) -> str:
-        return (
-            f"{len(self.added)} added, {len(self.changed)} changed, "
-            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
+        return _(
+            "{added} added, {changed} changed, {unchanged} unchanged, {removed} removed"
+        ).format(
+            added=len(self.added),
+            changed=len(self.changed),
+            unchanged=len(self.unchanged),
+            removed=len(self.removed),
         )
 
 

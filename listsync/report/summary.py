@@ -5,7 +5,31 @@ from __future__ import annotations
 from listsync.i18n import _
 from listsync.report.text_table import format_table
 from listsync.sync.engine import RunResult
-from listsync.sync.push import NONE, PROBLEMS, Plan
+from listsync.sync.push import (
+    CREATE,
+    NONE,
+    PROBLEMS,
+    REJECTED,
+    REVIEW,
+    UPDATE,
+    VERIFY,
+    WAIT_REVIEW,
+    Plan,
+)
+
+
+def _action(action: str) -> str:
+    """What a dry run would do with a listing, in words."""
+    words = {
+        CREATE: _("create"),
+        VERIFY: _("verify"),
+        UPDATE: _("update"),
+        REVIEW: _("check review"),
+        REJECTED: _("rejected"),
+        WAIT_REVIEW: _("in review"),
+    }
+    return words.get(action, action)
+
 
 COLUMNS = (
     ("orders_new", "New orders"),
@@ -63,7 +87,7 @@ def render_plan(result: RunResult) -> str:
 def _plan(name: str, plan: Plan) -> str:
     lines = [f"== {name} =="]
     rows = [
-        [step.product.sku, step.action]
+        [step.product.sku, _action(step.action)]
         for step in plan.listings
         if step.action not in (NONE, PROBLEMS)
     ]

@@ -38,10 +38,10 @@ class StockRule(BaseModel):
     def describe(self) -> str:
         parts = [] if self.percent == 100 else [f"{self.percent}%"]
         if self.cap is not None:
-            parts.append(f"cap {self.cap}")
+            parts.append(_("cap {cap}").format(cap=self.cap))
         if self.zero_below is not None:
-            parts.append(f"0 below {self.zero_below}")
-        return ", ".join(parts) or "all available"
+            parts.append(_("0 below {units}").format(units=self.zero_below))
+        return ", ".join(parts) or _("all available")
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,18 @@ class StockFigure:
     held_here: int = 0  # units this channel's own open orders hold, where its figure counts them
 
     def explain(self) -> str:
-        text = (
-            f"on hand {self.on_hand} − reserved {self.reserved} − buffer {self.buffer} "
-            f"= available {self.available}; rule: {self.rule}"
+        text = _(
+            "on hand {on_hand} − reserved {reserved} − buffer {buffer} = available"
+            " {available}; rule: {rule}"
+        ).format(
+            on_hand=self.on_hand,
+            reserved=self.reserved,
+            buffer=self.buffer,
+            available=self.available,
+            rule=self.rule,
         )
         if self.held_here:
-            text += f"; + {self.held_here} held by its own open orders"
+            text += _("; + {units} held by its own open orders").format(units=self.held_here)
         return f"{text} → {self.offered}"
 
     def as_dict(self) -> dict[str, Any]:

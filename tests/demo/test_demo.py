@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from listsync.channel.contract import ListingState
@@ -27,12 +28,27 @@ def test_the_demo_runs_everything_against_the_sandboxes(tmp_path: Path) -> None:
         assert [run.status for run in runs] == ["ok", "ok", "ok"]
         assert "tiki: 5 listings wait in the marketplace's review" in done.stdout
         assert "tiki: 5 listings passed review and are live" in done.stdout
-        for channel in ("shopee", "lazada", "tiki"):
+        # the sample's fresh pork roll is not for export: four listings on Alibaba.com
+        for channel, listed in (("shopee", 5), ("lazada", 5), ("tiki", 5), ("alibaba", 4)):
             assert f"{channel}: the sandbox took 12 orders" in done.stdout
             assert ledger.order_count(channel) == 12
             listings = ledger.listings(channel)
-            assert len(listings) == 5
+            assert len(listings) == listed
             assert {listing.state for listing in listings} == {ListingState.LIVE}
+        # Alibaba.com's Trade Assurance orders are in USD, shown beside the dong, not added
+        report = done.stdout.split("Orders by channel", 1)[1].split("Stock now", 1)[0]
+        (row,) = [line for line in report.splitlines() if line.startswith("alibaba ")]
+        usd = Decimal(row.split()[-1])
+        assert usd > 0 and row.split()[-2] == "0"
+        assert "USD orders are shown apart" in done.stdout
+        b2b = ledger.offers("alibaba", "2508412730")  # the sandbox seller
+        assert set(b2b) >= {"TSTH-100", "TSTH-250", "BGMD-500"}
+        assert all(o.price is not None and o.price.currency == "USD" for o in b2b.values())
+        assert {t.usd for t in b2b["TSTH-100"].tiers} == {
+            Decimal("14.50"),
+            Decimal("12.80"),
+            Decimal("11.20"),
+        }
         sold = [m for m in ledger.movements() if m.reason == "order_sale"]
         assert sold and all(m.delta < 0 for m in sold)
 

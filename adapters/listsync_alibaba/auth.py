@@ -1,0 +1,223 @@
+"""The shop's tokens: exchanged from the consent code, kept in the core's token store,
+refreshed before they expire or when Alibaba refuses them.
+
+:class:`Consent` is ``listsync auth alibaba``: the consent link
+(``{authorize_url}?response_type=code&redirect_uri=…&client_id=<app_key>&state=…``), then
+the address the seller was sent back to, whose ``code`` :class:`TokenKeeper` trades for
+tokens with ``/auth/token/create`` (the code must be traded within minutes: 30 by one guide).
+
+``/auth/token/create`` and ``/auth/token/refresh`` answer ``access_token``,
+``refresh_token``, ``expires_in``, ``refresh_expires_in``, ``account``, ``account_id`` and
+``user_info{user_id, seller_id, loginId, country}`` (shared/marketplaces/alibaba.md §4.3), at
+the top or under ``result``/``data``. The seller id is ``user_info.seller_id``, else
+``seller_id`` or ``user_id`` wherever they are, else ``account_id``. Real lifetimes are
+UNCONFIRMED (10 days and 60 days in one sample, "~18 months" in another note), so the
+reply's own ``expires_in``/``refresh_expires_in`` are used; a ``refresh_expires_in`` of 0
+means the token cannot be refreshed. Whatever refresh token a refresh returns is stored, so
+a rotating one and a reused one both work. A refreshed pair is saved before it is used.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from pydantic import SecretStr
+
+from listsync.channel.contract import Token, TokenStore
+from listsync.clock import Clock
+from listsync.errors import AuthError
+from listsync.i18n import _
+from listsync_alibaba.client import AlibabaClient, field
+from listsync_alibaba.errors import CHANNEL, REAUTHORIZE
+from listsync_alibaba.settings import AlibabaSettings
+
+CREATE_TOKEN = "/auth/token/create"
+REFRESH_TOKEN = "/auth/token/refresh"
+DEFAULT_LIFETIME = 86_400  # seconds, when a token reply names no expires_in
+
+
+def _seconds(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def token_from(body: Mapping[str, Any], now: datetime, call: str) -> tuple[Token, str]:
+    """A Token and the seller id from a token reply."""
+    access = field(body, "access_token")
+    if not isinstance(access, str) or not access:
+        raise AuthError(_("Alibaba's token reply has no access token"), channel=CHANNEL, call=call)
+    user = field(body, "user_info")
+    user = user if isinstance(user, Mapping) else {}
+    seller = (
+        user.get("seller_id")
+        or field(body, "seller_id")
+        or user.get("user_id")
+        or field(body, "user_id")
+        or field(body, "account_id")
+    )
+    seller_id = str(seller or "").strip()
+    if not seller_id:
+        raise AuthError(_("Alibaba's token reply names no seller"), channel=CHANNEL, call=call)
+    lifetime = _seconds(field(body, "expires_in")) or DEFAULT_LIFETIME
+    refresh = field(body, "refresh_token")
+    refresh_in = _seconds(field(body, "refresh_expires_in"))
+    extra = {
+        key: str(value)
+        for key, value in {
+            "seller_id": seller_id,
+            "user_id": user.get("user_id"),
+            "login_id": user.get("loginId"),
+            "account": field(body, "account"),
+            "account_id": field(body, "account_id"),
+            "country": user.get("country") or field(body, "country"),
+        }.items()
+        if value not in (None, "")
+    }
+    token = Token(
+        access_token=SecretStr(access),
+        expires_at=now + timedelta(seconds=lifetime),
+        refresh_token=SecretStr(str(refresh)) if refresh and refresh_in != 0 else None,
+        refresh_expires_at=now + timedelta(seconds=refresh_in) if refresh_in else None,
+        extra=extra,
+    )
+    return token, seller_id
+
+
+class TokenKeeper:
+    def __init__(self, client: AlibabaClient, store: TokenStore, clock: Clock, shop_id: str):
+        self.client = client
+        self.store = store
+        self.clock = clock
+        self.shop_id = shop_id
+        self._lock = threading.Lock()
+        client.keeper = self
+
+    def _load(self) -> Token:
+        token = self.store.load(CHANNEL, self.shop_id) if self.shop_id else None
+        if token is None:
+            raise AuthError(
+                _("Alibaba.com is not connected for this shop yet: run `listsync auth alibaba`"),
+                channel=CHANNEL,
+            )
+        return token
+
+    def access_token(self) -> str:
+        with self._lock:
+            token = self._load()
+            if token.expired(self.clock.now()):
+                token = self._refresh(token)
+            return token.access_token.get_secret_value()
+
+    def refresh(self, refused: str) -> str:
+        """A new access token after ``refused`` was turned away (unless one came meanwhile)."""
+        with self._lock:
+            token = self._load()
+            if token.access_token.get_secret_value() != refused:
+                return token.access_token.get_secret_value()
+            return self._refresh(token).access_token.get_secret_value()
+
+    def _refresh(self, token: Token) -> Token:
+        now = self.clock.now()
+        if token.refresh_token is None or (
+            token.refresh_expires_at is not None and now >= token.refresh_expires_at
+        ):
+            raise AuthError(
+                _("the shop's Alibaba.com authorization has ended: {fix}").format(fix=REAUTHORIZE),
+                channel=CHANNEL,
+                call="refresh_token",
+            )
+        # idempotent although a refresh may spend its refresh token: if the first reply is
+        # lost, the repeat either works or says IllegalRefreshToken, and that is the truth
+        body = self.client.call(
+            "refresh_token",
+            REFRESH_TOKEN,
+            {"refresh_token": token.refresh_token.get_secret_value()},
+            idempotent=True,
+            seller=False,
+        )
+        fresh, _seller = token_from(body, now, "refresh_token")
+        if fresh.refresh_token is None and fresh.refresh_expires_at is None:
+            fresh = Token(  # a reply without a new refresh token: the old one still holds
+                fresh.access_token,
+                fresh.expires_at,
+                token.refresh_token,
+                token.refresh_expires_at,
+                fresh.extra,
+            )
+        self.store.save(CHANNEL, self.shop_id, fresh)
+        return fresh
+
+    def give_up(self, cause: AuthError) -> AuthError:
+        return AuthError(
+            _("Alibaba still refuses the shop's access token after a refresh: {fix}").format(
+                fix=REAUTHORIZE
+            ),
+            channel=CHANNEL,
+            call=cause.call,
+        )
+
+    def exchange(self, code: str) -> str:
+        """Trade the consent code for tokens, store them, and return the seller id."""
+        body = self.client.call(
+            "create_token", CREATE_TOKEN, {"code": code}, idempotent=True, seller=False
+        )
+        token, seller_id = token_from(body, self.clock.now(), "create_token")
+        self.store.save(CHANNEL, seller_id, token)
+        self.shop_id = seller_id
+        return seller_id
+
+
+class Consent:
+    """The seller's consent: the link to send them to, then the address they came back to."""
+
+    def __init__(self, keeper: TokenKeeper, settings: AlibabaSettings):
+        self.keeper = keeper
+        self.settings = settings
+        self._state: str | None = None
+
+    def link(self, redirect_url: str) -> str:
+        self._state = secrets.token_urlsafe(12)
+        query = {
+            "response_type": "code",
+            "force_auth": "true",
+            "redirect_uri": redirect_url,
+            "client_id": self.settings.app_key,
+            "state": self._state,
+        }
+        return f"{self.settings.authorize_url}?{urlencode(query)}"
+
+    def complete(self, redirected_url: str) -> str:
+        """Exchange the code in the address Alibaba sent the seller back to; returns the
+        seller id."""
+        query = parse_qs(urlsplit(redirected_url.strip()).query)
+        if "error" in query:
+            raise AuthError(
+                _("Alibaba did not authorize the shop: {error}").format(
+                    error=(query.get("error_description") or query["error"])[0]
+                ),
+                channel=CHANNEL,
+                call="authorize",
+            )
+        codes = query.get("code")
+        if not codes:
+            raise AuthError(
+                _("the address has no ?code=… from Alibaba; paste the whole address you landed on"),
+                channel=CHANNEL,
+                call="authorize",
+            )
+        states = query.get("state")
+        state = states[0] if states else None
+        if self._state is not None and state is not None and state != self._state:
+            raise AuthError(
+                _("the address belongs to another authorization attempt; start again"),
+                channel=CHANNEL,
+                call="authorize",
+            )
+        return self.keeper.exchange(codes[0])
