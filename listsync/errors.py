@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from listsync.i18n import ngettext
+from listsync.i18n import _, ngettext
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -34,18 +35,49 @@ class ConfigError(InputError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an input file, located as precisely as we can."""
+    """One thing wrong in an input file, located as precisely as we can.
+
+    A spreadsheet's problem (``place="row"``) is shown where Excel shows it: the row, the
+    column's letter and its header as written in the file (``catalog.xlsx, row 4, column F
+    (Giá bán): ...``). A YAML file's (``place="line"``) keeps ``FILE:LINE: key: ...``.
+    """
 
     source: str
     row: int | None
     field: str
     message: str
+    place: Literal["row", "line"] = "line"
+    column: str = ""
+    """The spreadsheet column's letter (``F``), when the problem is in one column."""
+    header: str = ""
+    """The column's header as written in the file; the field's name when there is none."""
 
     def __str__(self) -> str:
+        if self.place == "row" and self.row is not None:
+            return self._in_table()
         where = f"{self.source}:{self.row}" if self.row is not None else self.source
         return (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+
+    def _in_table(self) -> str:
+        header = self.header or self.field
+        values = {
+            "file": self.source,
+            "row": self.row,
+            "column": self.column,
+            "header": header,
+            "message": self.message,
+        }
+        if self.column and header:
+            text = _("{file}, row {row}, column {column} ({header}): {message}")
+        elif self.column:
+            text = _("{file}, row {row}, column {column}: {message}")
+        elif header:
+            text = _("{file}, row {row} ({header}): {message}")
+        else:
+            text = _("{file}, row {row}: {message}")
+        return text.format(**values)
 
 
 class CatalogError(InputError):

@@ -335,9 +335,9 @@ def test_catalog_validate_speaks_vietnamese(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "lỗi: 3 chỗ cần sửa trong danh mục sản phẩm:",
-        "  hang.csv:1: category: thiếu cột này; danh mục nào cũng cần có",
-        "  hang.csv:1: weight_g: thiếu cột này; danh mục nào cũng cần có",
-        "  hang.csv:2: price_vnd: giá phải là số đồng tròn, nhận được mười nghìn",
+        "  hang.csv, dòng 1 (Ngành hàng): thiếu cột này; danh mục nào cũng cần có",
+        "  hang.csv, dòng 1 (Khối lượng (g)): thiếu cột này; danh mục nào cũng cần có",
+        "  hang.csv, dòng 2, cột C (price_vnd): giá phải là số đồng tròn, nhận được mười nghìn",
     ]
 
 
@@ -352,9 +352,10 @@ def test_english_stays_as_it_was(tmp_path: Path, env: dict[str, str]) -> None:
     done = listsync("catalog", "validate", "hang.csv", cwd=tmp_path, env=env)
     assert done.stderr.splitlines() == [
         "error: 3 problems in the catalog:",
-        "  hang.csv:1: category: this column is missing; every catalog needs it",
-        "  hang.csv:1: weight_g: this column is missing; every catalog needs it",
-        "  hang.csv:2: price_vnd: price must be a whole number of dong, got mười nghìn",
+        "  hang.csv, row 1 (category): this column is missing; every catalog needs it",
+        "  hang.csv, row 1 (weight_g): this column is missing; every catalog needs it",
+        "  hang.csv, row 2, column C (price_vnd): price must be a whole number of dong, "
+        "got mười nghìn",
     ]
     wrong = listsync("frobnicate", cwd=tmp_path, env=env)
     assert "Error: No such command 'frobnicate'." in wrong.stderr

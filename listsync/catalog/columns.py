@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from listsync.catalog.model import Catalog, ChannelOverride, Product, Variant
 from listsync.catalog.values import Kind, Loc
-from listsync.i18n import _
+from listsync.i18n import _, current_language
 
 NOTE_PREFIX = "#"
 ATTRIBUTE_PREFIX = "attr."
@@ -88,6 +89,72 @@ FIXED_COLUMNS: tuple[Column, ...] = (
     _product("b2b_supply_per_month", Kind.INT, "b2b", "supply_per_month"),
 )
 COLUMNS_BY_NAME = {column.name: column for column in FIXED_COLUMNS}
+
+VIETNAMESE_ALIASES: dict[str, tuple[str, ...]] = {
+    # The first is the column's Vietnamese header (``listsync catalog template``); the others
+    # are also accepted. Case, diacritics, spaces and punctuation do not count (header_key).
+    "sku": ("Mã SKU", "Mã SP", "Mã sản phẩm", "SKU sản phẩm"),
+    "variant_sku": ("Mã phân loại", "SKU phân loại", "Mã SKU phân loại"),
+    "option1_name": ("Nhóm phân loại 1", "Tên phân loại 1", "Phân loại 1"),
+    "option1_value": ("Giá trị phân loại 1", "Giá trị 1"),
+    "option2_name": ("Nhóm phân loại 2", "Tên phân loại 2", "Phân loại 2"),
+    "option2_value": ("Giá trị phân loại 2", "Giá trị 2"),
+    "name_vi": ("Tên sản phẩm", "Tên SP", "Tên", "Tên tiếng Việt", "Tên sản phẩm tiếng Việt"),
+    "name_en": ("Tên tiếng Anh", "Tên sản phẩm tiếng Anh", "Tên SP tiếng Anh"),
+    "description_vi": ("Mô tả", "Mô tả sản phẩm", "Mô tả tiếng Việt"),
+    "description_en": ("Mô tả tiếng Anh", "Mô tả sản phẩm tiếng Anh"),
+    "brand": ("Thương hiệu", "Nhãn hiệu"),
+    "category": ("Ngành hàng", "Danh mục"),
+    "images": ("Hình ảnh", "Ảnh", "Ảnh sản phẩm"),
+    "variant_images": ("Ảnh phân loại", "Hình ảnh phân loại"),
+    "weight_g": ("Khối lượng (g)", "Cân nặng (g)", "Khối lượng", "Cân nặng"),
+    "length_cm": ("Dài (cm)", "Chiều dài (cm)", "Chiều dài"),
+    "width_cm": ("Rộng (cm)", "Chiều rộng (cm)", "Chiều rộng"),
+    "height_cm": ("Cao (cm)", "Chiều cao (cm)", "Chiều cao"),
+    "price_vnd": ("Giá bán", "Giá bán (đ)", "Giá", "Giá (đ)"),
+    "variant_price_vnd": ("Giá phân loại", "Giá bán phân loại"),
+    "safety_stock": ("Tồn kho an toàn", "Tồn dự phòng"),
+    "origin_commune": ("Xã/phường", "Xã", "Phường"),
+    "origin_province": ("Tỉnh/thành phố", "Tỉnh", "Tỉnh/thành"),
+    "ocop_stars": ("Số sao OCOP", "Sao OCOP", "Hạng sao OCOP"),
+    "ocop_certificate": ("Số giấy chứng nhận OCOP", "Giấy chứng nhận OCOP", "Số chứng nhận OCOP"),
+    "ocop_issued": ("Ngày cấp OCOP", "Ngày cấp"),
+    "ocop_expires": ("Ngày hết hạn OCOP", "Ngày hết hạn", "Hạn OCOP"),
+    "b2b_moq": ("Số lượng đặt tối thiểu", "Đặt tối thiểu", "MOQ"),
+    "b2b_unit": ("Đơn vị bán sỉ", "Đơn vị"),
+    "b2b_tiers": ("Bậc giá sỉ (USD)", "Bậc giá sỉ", "Bậc giá (USD)", "Bậc giá"),
+    "b2b_lead_time_days": ("Số ngày chuẩn bị hàng", "Thời gian chuẩn bị hàng (ngày)"),
+    "b2b_supply_per_month": ("Sản lượng mỗi tháng", "Khả năng cung cấp mỗi tháng"),
+}
+
+
+def header_key(header: str) -> str:
+    """What is compared of a header: no case, no diacritics (đ is d), no punctuation."""
+    text = unicodedata.normalize("NFD", header.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+_BY_KEY: dict[str, tuple[Column, str]] = {
+    header_key(spelling): (COLUMNS_BY_NAME[name], spelling)
+    for name in COLUMNS_BY_NAME
+    for spelling in (name, *VIETNAMESE_ALIASES.get(name, ()))
+}
+"""Every accepted spelling of a fixed column, by :func:`header_key`, with the spelling."""
+
+
+def header_column(header: str) -> str | None:
+    """The fixed column a header names, in any accepted spelling; ``None`` if none."""
+    found = _BY_KEY.get(header_key(header))
+    return found[0].name if found else None
+
+
+def column_header(name: str) -> str:
+    """A column's header in the interface language: ``Giá bán`` in Vietnamese, else the name."""
+    aliases = VIETNAMESE_ALIASES.get(name)
+    return aliases[0] if aliases and current_language() == "vi" else name
+
+
 REQUIRED_COLUMNS = ("sku", "category", "weight_g", "price_vnd")
 NAME_COLUMNS = ("name_vi", "name_en")
 
@@ -136,6 +203,8 @@ def resolve_header(header: str, known_channels: Sequence[str]) -> Column | None:
     lowered = header.lower()
     if lowered in COLUMNS_BY_NAME:
         return COLUMNS_BY_NAME[lowered]
+    if "." not in header and header_key(header) in _BY_KEY:
+        return _BY_KEY[header_key(header)][0]
     if lowered.startswith(ATTRIBUTE_PREFIX):
         name = header[len(ATTRIBUTE_PREFIX) :].strip()
         if not name:
@@ -151,13 +220,13 @@ def resolve_header(header: str, known_channels: Sequence[str]) -> Column | None:
         if key.lower().startswith(ATTRIBUTE_PREFIX) and key[len(ATTRIBUTE_PREFIX) :].strip():
             return channel_column(channel, ATTRIBUTE_PREFIX + key[len(ATTRIBUTE_PREFIX) :].strip())
         choices = [f"{channel}.{name}" for name in CHANNEL_KEYS] + list(COLUMNS_BY_NAME)
-        meant = closest(header, choices)
-        raise HeaderProblem(unknown_message(_("unknown column"), header, meant), meant)
-    meant = closest(header, COLUMNS_BY_NAME)
+        near = closest(header, choices)
+        raise HeaderProblem(unknown_message(_("unknown column"), header, near), near)
+    meant = closest_column(header)
     raise HeaderProblem(
-        unknown_message(_("unknown column"), header, meant)
+        unknown_message(_("unknown column"), header, meant[1] if meant else None)
         + _(" (to keep your own notes in a column, start its name with #)"),
-        meant,
+        meant[0] if meant else None,
     )
 
 
@@ -176,22 +245,30 @@ def closest(name: str, choices: Iterable[str], cutoff: float = 0.5) -> str | Non
     return matches[0] if matches else None
 
 
+def closest_column(header: str) -> tuple[str, str] | None:
+    """The fixed column a header probably meant: its name, and the spelling to suggest.
+
+    The spelling is the column's name, or the Vietnamese alias the header is closest to.
+    """
+    name = closest(header, COLUMNS_BY_NAME)
+    key = closest(header_key(header), _BY_KEY, cutoff=0.75)
+    if key is None or (name is not None and name == _BY_KEY[key][0].name):
+        return (name, name) if name else None
+    column, spelling = _BY_KEY[key]
+    if name is not None:
+        by_alias = difflib.SequenceMatcher(None, header_key(header), key).ratio()
+        by_name = difflib.SequenceMatcher(None, header.lower(), name).ratio()
+        if by_name >= by_alias:
+            return name, name
+    return column.name, spelling
+
+
 def unknown_message(what: str, name: str, meant: str | None) -> str:
     """``unknown column "prise_vnd"; did you mean price_vnd?``"""
     message = _('{what} "{name}"').format(what=what, name=name)
     if meant:
         message += _("; did you mean {meant}?").format(meant=meant)
     return message
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def product_column(loc: Loc) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from listsync.catalog.columns import Column, table_columns, table_rows
+from listsync.catalog.columns import Column, header_column, table_columns, table_rows
 from listsync.catalog.model import MAX_NAME, Catalog, Product, sku_key
 from listsync.catalog.photos import check_photo
 from listsync.catalog.table import TableReader
@@ -219,8 +219,35 @@ def _read_xlsx(data: bytes, reading: Reading) -> None:
             sheet.reset_dimensions()  # the size a file claims is not trusted: rows are read
             rows = _bounded(sheet.iter_rows(values_only=True), reading)
             TableReader(reading, known_channels()).read(rows)
+            if reading.problems and not _has_sku_column(_first_row(sheet)):
+                _point_at_the_catalog_sheet(workbook.worksheets[1:], reading)
         finally:
             workbook.close()
+
+
+def _first_row(sheet: Any) -> Sequence[object]:
+    for row in sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True):
+        return row
+    return ()
+
+
+def _has_sku_column(cells: Sequence[object]) -> bool:
+    return any(isinstance(cell, str) and header_column(cell) == "sku" for cell in cells)
+
+
+def _point_at_the_catalog_sheet(others: Sequence[Any], reading: Reading) -> None:
+    """The first sheet holds no catalog, but another one does: say which, at once."""
+    for sheet in others:
+        if _has_sku_column(_first_row(sheet)):
+            reading.report(
+                None,
+                "",
+                _(
+                    'the catalog columns are on the sheet "{sheet}", but listsync reads the '
+                    "first sheet: move that sheet to the front, or delete the sheets before it"
+                ).format(sheet=sheet.title),
+            )
+            return
 
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a catalog of 10,000 SKUs is a few megabytes
@@ -246,6 +273,7 @@ def _bounded(
                     "there is something in column {column}; a catalog uses at most {limit} "
                     "columns (delete the columns after the last one you need)"
                 ).format(column=get_column_letter(last), limit=MAX_COLUMNS),
+                column=last - 1,
             )
             return
         if number > MAX_ROWS and any(cell is not None for cell in cells):
@@ -285,11 +313,9 @@ def _validate(reading: Reading, folder: Path, photo_dirs: Sequence[Path]) -> lis
             products.append(product)
         except ValidationError as error:
             prechecked = index in flagged or any(checked) or bool(draft.failed)
-            found = list(_translate(error, draft, reading.source, prechecked))
+            found = list(_translate(error, draft, reading, prechecked))
             if not found and not reading.problems:
-                found = [
-                    Problem(reading.source, draft.row, "", describe(e)) for e in error.errors()
-                ]
+                found = [reading.problem(draft.row, "", describe(e)) for e in error.errors()]
             reading.problems.extend(found)
     return products
 
@@ -418,7 +444,7 @@ def _report(draft: Draft, reading: Reading, loc: Loc, message: str) -> None:
 
 
 def _translate(
-    error: ValidationError, draft: Draft, source: str, prechecked: bool
+    error: ValidationError, draft: Draft, reading: Reading, prechecked: bool
 ) -> Iterator[Problem]:
     """The model's complaints as sentences on the file's rows, without repeats.
 
@@ -437,7 +463,7 @@ def _translate(
         if not loc and prechecked:
             continue
         row, field_name = draft.locate(loc)
-        yield Problem(source, row, field_name, describe(detail))
+        yield reading.problem(row, field_name, describe(detail))
 
 
 def _too_long(length: int, limit: int) -> str:

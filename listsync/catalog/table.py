@@ -19,13 +19,22 @@ from listsync.catalog.columns import (
     REQUIRED_COLUMNS,
     Column,
     HeaderProblem,
-    column_letter,
+    column_header,
     product_column,
     resolve_header,
     variant_column,
 )
 from listsync.catalog.model import normalize_text, sku_key
-from listsync.catalog.values import Draft, Loc, Reading, ValueProblem, is_blank, parse, show
+from listsync.catalog.values import (
+    Draft,
+    Loc,
+    Reading,
+    ValueProblem,
+    column_letter,
+    is_blank,
+    parse,
+    show,
+)
 from listsync.i18n import _
 
 
@@ -73,6 +82,8 @@ class TableReader:
         """Columns whose cells are not read: notes, or a nameless column already reported."""
         self.meant: set[str] = set()
         """Columns that a misspelt header probably meant: not reported missing as well."""
+        # A column missing from the file is named as the interface would write it.
+        reading.headers.update({name: column_header(name) for name in COLUMNS_BY_NAME})
 
     def read(self, rows: Iterable[tuple[int, Sequence[object]]]) -> None:
         rows = [(row, cells) for row, cells in rows]
@@ -102,23 +113,26 @@ class TableReader:
                     _("this column appears twice (columns {first} and {second})").format(
                         first=column_letter(seen[column.name]), second=column_letter(index)
                     ),
+                    column=index,
+                    header=_header_text(cells[index]),
                 )
                 self.ignored.add(index)
                 column = None
             if column is not None:
                 seen[column.name] = index
                 self.reading.columns[column.name] = index
+                self.reading.headers[column.name] = _header_text(cell)
             self.columns.append(column)
         return self._check_required(set(seen))
 
     def _resolve(self, index: int, cell: object) -> Column | None:
         if is_blank(cell):
             return None
-        header = normalize_text(cell) if isinstance(cell, str) else show(cell)
+        header = _header_text(cell)
         try:
             column = resolve_header(header, self.known_channels)
         except HeaderProblem as problem:
-            self.reading.report(1, header, str(problem))
+            self.reading.report(1, header, str(problem), column=index)
             self.meant.add(problem.meant or "")
             column = None
         if column is None:
@@ -175,6 +189,7 @@ class TableReader:
             _("column {letter} has a value here but no column name in row 1").format(
                 letter=column_letter(index)
             ),
+            column=index,
         )
 
     def _read_block(self, block: list[_Line]) -> None:
@@ -294,6 +309,10 @@ class TableReader:
                 "variant_sku",
                 _("must be filled in: this row has {columns}").format(columns=", ".join(used)),
             )
+
+
+def _header_text(cell: object) -> str:
+    return normalize_text(cell) if isinstance(cell, str) else show(cell)
 
 
 def _blocks(lines: list[_Line]) -> Iterable[list[_Line]]:

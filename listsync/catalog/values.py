@@ -44,6 +44,10 @@ DATE_EXAMPLE = "2026-12-31"
 _GROUP_MARKS = ".,\u0020\u00a0\u202f"
 _GROUPED = re.compile(r"\d{1,3}(?P<mark>[" + _GROUP_MARKS + r"])\d{3}(?:(?P=mark)\d{3})*")
 _VND_SUFFIX = re.compile(r"\s*(?:đ|₫|vnđ|vnd|dong|đồng)$", re.IGNORECASE)
+_SHORTHAND = re.compile(
+    r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>k|nghìn|ngàn|tr|triệu)\.?", re.IGNORECASE
+)
+_SHORTHAND_UNITS = {"k": 1000, "nghìn": 1000, "ngàn": 1000, "tr": 1_000_000, "triệu": 1_000_000}
 _ZERO_FRACTION = re.compile(r"(?P<whole>.*?)(?P<mark>[.,])0{1,2}")
 _PLAIN_INT = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"(?P<sign>[+-]?)(?P<whole>\d+)(?:(?P<mark>[.,])(?P<fraction>\d+))?")
@@ -94,21 +98,62 @@ class Reading:
     drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)
-    """Column positions of a table, so problems in one row are listed left to right."""
+    """A table's column positions by column name (``price_vnd``: 5)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """A table's headers by column name, as written in the file (``price_vnd``: ``Giá bán``)."""
 
-    def report(self, row: int | None, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.source, row, field_name, message))
+    def report(
+        self,
+        row: int | None,
+        field_name: str,
+        message: str,
+        *,
+        column: int | None = None,
+        header: str = "",
+    ) -> None:
+        self.problems.append(self.problem(row, field_name, message, column=column, header=header))
+
+    def problem(
+        self,
+        row: int | None,
+        field_name: str,
+        message: str,
+        *,
+        column: int | None = None,
+        header: str = "",
+    ) -> Problem:
+        """A problem at ``row`` of ``field_name``; in a table, also its column letter and header.
+
+        ``column`` (0-based) and ``header`` are for a column that is not the field's own one:
+        an unknown or repeated header, a value under no header.
+        """
+        if self.place == "line":
+            return Problem(self.source, row, field_name, message)
+        index = self.columns.get(field_name) if column is None else column
+        letter = column_letter(index) if index is not None else ""
+        header = header or self.headers.get(field_name, field_name)
+        return Problem(self.source, row, field_name, message, "row", letter, header)
 
     def sorted_problems(self) -> list[Problem]:
         """In the order a person reads the file: by row, then by column."""
         return sorted(
             self.problems,
-            key=lambda problem: (problem.row or 0, self.columns.get(problem.field, -1)),
+            key=lambda problem: (problem.row or 0, len(problem.column), problem.column),
         )
 
     def where(self, row: int) -> str:
         """``row 5`` for a table, ``line 5`` for YAML: how messages point at another place."""
         return _("row {n}").format(n=row) if self.place == "row" else _("line {n}").format(n=row)
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def is_blank(value: object) -> bool:
@@ -196,7 +241,26 @@ def _parse_vnd(value: object) -> int:
         amount = zero_fraction["whole"]
     if amount.isdigit() or _GROUPED.fullmatch(amount):
         return sign * int(re.sub(r"\D", "", amount))
+    dong = _shorthand(amount)
+    if dong is not None:
+        raise ValueProblem(
+            _("write the price in whole dong, digits only: {dong} (got {value})").format(
+                dong=sign * dong, value=text
+            )
+        )
     raise ValueProblem(_("price must be a whole number of dong, got {value}").format(value=text))
+
+
+def _shorthand(amount: str) -> int | None:
+    """The dong that ``45k``, ``1,5tr`` or ``45 nghìn`` stands for; ``None`` if not that."""
+    match = _SHORTHAND.fullmatch(amount)
+    if not match:
+        return None
+    number = match["number"]
+    if _GROUPED.fullmatch(number):  # 1.250k: the dot groups thousands
+        number = re.sub(r"\D", "", number)
+    dong = Decimal(number.replace(",", ".")) * _SHORTHAND_UNITS[match["unit"].casefold()]
+    return int(dong) if dong == dong.to_integral_value() else None
 
 
 def _group_mark(amount: str) -> str:

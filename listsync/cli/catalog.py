@@ -1,4 +1,4 @@
-"""``catalog validate | import | list``: the product catalog."""
+"""``catalog validate | import | list | template``: the product catalog."""
 
 from __future__ import annotations
 
@@ -58,3 +58,24 @@ def catalog_list(state: State) -> None:
         for unit in product.units()
     ]
     echo_table([_("SKU"), _("Name"), _("Price (₫)")], rows)
+
+
+@catalog.command(
+    "template",
+    help=_(
+        "Write an empty catalog workbook (.xlsx) to fill in, with a sheet that explains "
+        "each column."
+    ),
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def catalog_template(file: Path) -> None:
+    from listsync.catalog.files import known_channels
+    from listsync.catalog.template import write_template
+
+    write_template(file, known_channels())
+    click.echo(
+        _(
+            "wrote {file}: fill in one row per product (one per variant), "
+            "then check it with: listsync catalog validate {file}"
+        ).format(file=file)
+    )

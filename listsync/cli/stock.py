@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from listsync.cli.state import State, echo_table, pass_state
+from listsync.format import time_text
 from listsync.i18n import _
 
 
@@ -72,7 +73,7 @@ def stock_show(state: State, sku: str | None) -> None:
     click.echo("")
     rows = [
         [
-            f"{m.created_at.astimezone(zone):%Y-%m-%d %H:%M}" if m.created_at else "",
+            time_text(m.created_at.astimezone(zone)) if m.created_at else "",
             f"{m.delta:+d}",
             _reason(m.reason),
             m.reference or m.note,

@@ -5,9 +5,9 @@ One place, so the table, CSV, JSON, XLSX and HTML never disagree on a column or 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from listsync.format import date_text, money, month_text, number, week_text
 from listsync.i18n import _
 from listsync.report.model import TOTAL_KEY, VND, Figures, OrderRow, Report, StockRow
 from listsync.report.table import KEY_CAP, NONE, Column, clip
@@ -47,7 +47,7 @@ def order_columns(report: Report) -> list[Column]:
         columns.append(
             Column(
                 "total_vnd_converted",
-                _("Total (VND, USD converted at {rate})").format(rate=report.usd_vnd_rate),
+                _("Total (VND, USD converted at {rate})").format(rate=_rate(report)),
                 VND,
                 _("Total ₫*"),
                 group="money",
@@ -81,6 +81,29 @@ def order_values(report: Report, row: OrderRow | None) -> dict[str, Any]:
     if report.converts:
         values["total_vnd_converted"] = figures.converted(report.usd_vnd_rate)
     return values
+
+
+def shown_order_values(report: Report, row: OrderRow | None) -> dict[str, Any]:
+    """:func:`order_values` for a person: a day, week or month in the interface's language.
+
+    The table and HTML show these; CSV, JSON and XLSX keep the ISO keys of :func:`order_values`.
+    """
+    values = order_values(report, row)
+    if row is None or row.first is None:
+        return values
+    first, last = row.first, row.last or row.first
+    if report.by == "day":
+        values["day"] = date_text(first)
+    elif report.by == "week":
+        values["week"] = week_text(first, last)
+        values["from"] = date_text(first)
+    elif report.by == "month":
+        values["month"] = month_text(first)
+    return values
+
+
+def _rate(report: Report) -> str:
+    return "" if report.usd_vnd_rate is None else number(report.usd_vnd_rate)
 
 
 def stock_columns(report: Report) -> list[Column]:
@@ -123,11 +146,9 @@ def show(value: Any, kind: str) -> str:
         return NONE
     if kind == "text" or isinstance(value, str):
         return str(value)
-    if kind == VND:
-        return f"{int(value):,}".replace(",", ".")
     if kind == "count":
-        return str(value)
-    return f"{Decimal(value):,.2f}"
+        return number(value)
+    return money(value, kind)
 
 
 def title_of(report: Report) -> str:
@@ -140,7 +161,7 @@ def title_of(report: Report) -> str:
     }[report.by]
     period = report.period
     return _("Orders {by}, {start} to {end} ({zone})").format(
-        by=by, start=period.start.isoformat(), end=period.end.isoformat(), zone=period.zone
+        by=by, start=date_text(period.start), end=date_text(period.end), zone=period.zone
     )
 
 
@@ -159,7 +180,7 @@ def notes_of(report: Report) -> list[str]:
             _(
                 "Total ₫*, the converted total: VND plus USD at {rate} ₫ per USD (the "
                 "usd_vnd_rate setting); the VND and USD columns are as the orders were paid."
-            ).format(rate=report.usd_vnd_rate)
+            ).format(rate=_rate(report))
         )
     elif report.foreign:
         notes.append(

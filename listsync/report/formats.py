@@ -2,8 +2,10 @@
 
 Every format shows the same columns (:func:`order_columns`, :func:`stock_columns`) with
 the same raw values: counts and VND as integers, other currencies as Decimal (a string
-in JSON, never a float). Only the table and HTML write separators: ``1.250.000`` for
-dong, as Vietnamese do, and ``1,234.50`` for dollars, as their own currency does.
+in JSON, never a float), ISO dates, whatever the interface's language. Only the table and
+HTML write figures and dates for people (:mod:`listsync.format`): in English ``1.250.000``
+for dong, as Vietnamese do, and ``1,234.50`` for dollars, as their own currency does; in
+Vietnamese ``1.250.000 ₫``, ``US$1,234.50`` and ``23/11/2026``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from listsync.report.columns import (
     order_columns,
     order_values,
     show,
+    shown_order_values,
     stock_columns,
     stock_values,
     title_of,
@@ -43,8 +46,8 @@ def _shown(columns: Sequence[Column], values: dict[str, Any]) -> list[str]:
 
 def render_table(report: Report) -> str:
     orders = order_columns(report)
-    rows = [_shown(orders, order_values(report, row)) for row in report.rows]
-    footer = _shown(orders, order_values(report, None))
+    rows = [_shown(orders, shown_order_values(report, row)) for row in report.rows]
+    footer = _shown(orders, shown_order_values(report, None))
     footer[0] = _("Total")
     keys = len(KEY_COLUMNS[report.by])
     lines = [title_of(report)]
@@ -185,7 +188,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     for label, value in (
         (_("Report"), title_of(report)),
         (_("Time zone"), report.period.zone),
-        (_("Made at"), local_time(report.generated_at, report.period.tz)),
+        (_("Made at"), f"{report.generated_at.astimezone(report.period.tz):%Y-%m-%d %H:%M}"),
         (_("Channels"), ", ".join(report.channels) or _("all")),
         (_("USD to VND rate"), str(report.usd_vnd_rate) if report.usd_vnd_rate else _("not set")),
         *((_("Note"), note) for note in notes_of(report)),

@@ -14,12 +14,13 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from listsync.i18n import _, ngettext
+from listsync.format import date_text, number
+from listsync.i18n import _, current_language, ngettext
 from listsync.report.columns import (
     notes_of,
     order_columns,
-    order_values,
     show,
+    shown_order_values,
     stock_columns,
     stock_values,
     title_of,
@@ -60,7 +61,7 @@ footer{margin-top:32px;color:#777;font-size:.85em}
 def render_html(report: Report) -> str:
     period = report.period
     title = _("Orders and stock, {start} to {end}").format(
-        start=period.start.isoformat(), end=period.end.isoformat()
+        start=date_text(period.start), end=date_text(period.end)
     )
     meta = [
         _("Made {when} ({zone})").format(
@@ -69,14 +70,18 @@ def render_html(report: Report) -> str:
         _("Channels: {names}").format(names=", ".join(report.channels) or _("all")),
     ]
     if report.usd_vnd_rate is not None:
-        meta.append(_("USD at {rate} ₫").format(rate=report.usd_vnd_rate))
+        meta.append(_("USD at {rate} ₫").format(rate=number(report.usd_vnd_rate)))
     orders = order_columns(report)
-    rows = [order_values(report, row) for row in report.rows]
-    total = order_values(report, None)
+    rows = [shown_order_values(report, row) for row in report.rows]
+    total = shown_order_values(report, None)
     total[orders[0].key] = _("Total")
+    # Messages stay out of f-strings: Babel does not extract them from there.
+    per_day = escape(_("Orders per channel per day"))
+    no_products = escape(_("No products yet."))
+    made_by = escape(_("Made by listsync"))
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="vi">',
+        f'<html lang="{current_language()}">',
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
@@ -85,7 +90,7 @@ def render_html(report: Report) -> str:
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(" · ".join(meta))}</p>',
         _cards(orders, total),
-        f"<h2>{escape(_('Orders per channel per day'))}</h2>",
+        f"<h2>{per_day}</h2>",
         f"<figure>{chart_svg(report)}</figure>",
         f"<h2>{escape(title_of(report))}</h2>",
         _table(orders, rows, total),
@@ -94,7 +99,7 @@ def render_html(report: Report) -> str:
         "<h2>{}</h2>".format(escape(_("Stock now, and what each channel was last given"))),
         _table(stock_columns(report), [stock_values(report, row) for row in report.stock])
         if report.stock
-        else f"<p>{escape(_('No products yet.'))}</p>",
+        else f"<p>{no_products}</p>",
         '<ul class="notes"><li>{}</li></ul>'.format(
             escape(
                 _(
@@ -104,7 +109,7 @@ def render_html(report: Report) -> str:
             )
         ),
         _to_fix(report),
-        f"<footer>{escape(_('Made by listsync'))}</footer>",
+        f"<footer>{made_by}</footer>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -171,9 +176,13 @@ def chart_svg(report: Report) -> str:
         return TOP + plot_h - value / top * plot_h
 
     zone = report.period.zone
+    per_day = escape(_("Orders per channel per day"))  # not in the f-strings: see render_html
+    no_orders = escape(_("No orders in this period"))
+    axis_x = escape(_("Day ({zone})").format(zone=zone))
+    axis_y = escape(_("Orders"))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {CHART_H}" '
-        f'role="img" aria-label="{escape(_("Orders per channel per day"))}">',
+        f'role="img" aria-label="{per_day}">',
         f'<rect x="0" y="0" width="{CHART_W}" height="{CHART_H}" fill="#fff"/>',
     ]
     for value in range(0, top + 1, step):
@@ -196,13 +205,13 @@ def chart_svg(report: Report) -> str:
     if peak == 0:
         out.append(
             f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" '
-            f'font-size="16">{escape(_("No orders in this period"))}</text>'
+            f'font-size="16">{no_orders}</text>'
         )
     out.append(
         f'<text x="{LEFT + plot_w / 2:.1f}" y="{CHART_H - 12}" text-anchor="middle">'
-        f"{escape(_('Day ({zone})').format(zone=zone))}</text>"
+        f"{axis_x}</text>"
         f'<text transform="translate(16 {TOP + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle">{escape(_("Orders"))}</text>'
+        f'text-anchor="middle">{axis_y}</text>'
     )
     x = LEFT
     for index, name in enumerate(names):
@@ -230,7 +239,7 @@ def _bars(
             if value:
                 x = LEFT + slot * position + slot * 0.1 + width * index
                 tip = ngettext("{channel}, {day}: {n} order", "{channel}, {day}: {n} orders", value)
-                tip = tip.format(channel=name, day=day, n=value)
+                tip = tip.format(channel=name, day=date_text(day), n=number(value))
                 out.append(
                     f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{max(width - 1, 1):.1f}" '
                     f'height="{y(0) - y(value):.1f}" fill="{colour}">'

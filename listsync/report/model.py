@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from listsync.catalog.model import Product, sku_key
 from listsync.channel.contract import ListingState, Order, OrderState
 from listsync.errors import InputError
+from listsync.format import time_text
 from listsync.i18n import _
 from listsync.ledger.database import Ledger, StoredOrder
 from listsync.ledger.report_queries import (
@@ -395,5 +396,6 @@ def _unit_name(product: Product, options: Mapping[str, str]) -> str:
 
 
 def local_time(moment: datetime, tz: ZoneInfo) -> str:
-    """``2026-11-23 14:05`` in ``tz``: how every time in a report is written."""
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    """``2026-11-23 14:05`` (``23/11/2026 14:05`` in Vietnamese) in ``tz``: every time a
+    report shows a person."""
+    return time_text(moment.astimezone(tz))

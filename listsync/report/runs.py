@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from listsync.catalog.model import Product
 from listsync.channel.contract import ListingState
 from listsync.errors import InputError
+from listsync.format import money, number, vietnamese
 from listsync.i18n import _
 from listsync.ledger.database import Ledger, ListingRecord, OfferRecord, RunRecord
 from listsync.ledger.report_queries import all_listings, all_offers
@@ -90,7 +91,7 @@ def render_runs(runs: Sequence[RunRecord], tz: ZoneInfo) -> str:
                 [
                     channel.channel,
                     _("ok") if channel.error is None else _("FAILED"),
-                    *(str(channel.counts.get(key, 0)) for key, _title in keys),
+                    *(number(channel.counts.get(key, 0)) for key, _title in keys),
                 ]
                 for channel in run.channels
             ]
@@ -120,6 +121,21 @@ class ListingLine:
     state: str  # a ListingState value, or NOT_LISTED
     record: ListingRecord | None
     offers: tuple[tuple[str, OfferRecord | None], ...]  # (unit SKU, last accepted offer)
+
+
+def state_text(state: str) -> str:
+    """A listing's state (a ListingState value, or NOT_LISTED) in words."""
+    words = {
+        ListingState.PENDING.value: _("pending"),
+        ListingState.SENDING.value: _("sending"),
+        ListingState.UNKNOWN.value: _("unknown"),
+        ListingState.IN_REVIEW.value: _("in review"),
+        ListingState.LIVE.value: _("live"),
+        ListingState.REJECTED.value: _("rejected"),
+        ListingState.FAILED.value: _("failed"),
+        NOT_LISTED: _("not listed"),
+    }
+    return words.get(state, state.replace("_", " "))
 
 
 def parse_state(text: str | None) -> str | None:
@@ -183,15 +199,17 @@ def _price(offer: OfferRecord | None) -> str:
     if offer is None:
         return NONE
     if offer.price is not None:
-        return str(offer.price)
+        return money(offer.price.amount, offer.price.currency, unit=True)
     if offer.tiers:
         prices = sorted(tier.usd for tier in offer.tiers)
+        if vietnamese():
+            return f"{money(prices[0], 'USD')}–{money(prices[-1], 'USD')}"
         return f"{prices[0]:,.2f}–{prices[-1]:,.2f} USD"
     return NONE
 
 
 def _stock(offer: OfferRecord | None) -> str:
-    return NONE if offer is None or offer.stock is None else str(offer.stock)
+    return NONE if offer is None or offer.stock is None else number(offer.stock)
 
 
 def render_listings(lines: Sequence[ListingLine]) -> str:
@@ -213,7 +231,7 @@ def render_listings(lines: Sequence[ListingLine]) -> str:
         head = [
             line.product,
             line.channel,
-            line.state.replace("_", " "),
+            state_text(line.state),
             (record.remote_id if record else None) or NONE,
         ]
         single = len(line.offers) == 1 and line.offers[0][0] == line.product
@@ -228,7 +246,7 @@ def render_listings(lines: Sequence[ListingLine]) -> str:
             attention.append(
                 _("{where}: {state}: {reasons}").format(
                     where=where,
-                    state=line.state.replace("_", " "),
+                    state=state_text(line.state),
                     reasons="; ".join(one_line(r) for r in record.reasons),
                 )
             )

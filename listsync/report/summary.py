@@ -32,27 +32,44 @@ def _action(action: str) -> str:
 
 
 COLUMNS = (
-    ("orders_new", "New orders"),
-    ("orders_updated", "Changed"),
-    ("listings_created", "Created"),
-    ("listings_updated", "Updated"),
-    ("listings_unchanged", "Same"),
-    ("listings_in_review", "Review"),
-    ("listings_failed", "Failed"),
-    ("stock_sets", "Stock"),
-    ("price_sets", "Price"),
-    ("drift", "Drift"),
-    ("api_calls", "Calls"),
+    "orders_new",
+    "orders_updated",
+    "listings_created",
+    "listings_updated",
+    "listings_unchanged",
+    "listings_in_review",
+    "listings_failed",
+    "stock_sets",
+    "price_sets",
+    "drift",
+    "api_calls",
 )
 
 
+def _titles() -> list[str]:
+    """The headers of :data:`COLUMNS`, in the language spoken now."""
+    return [
+        _("New orders"),
+        _("Changed"),
+        _("Created"),
+        _("Updated"),
+        _("Same"),
+        _("Review"),
+        _("Failed"),
+        _("Stock"),
+        _("Price"),
+        _("Drift"),
+        _("Calls"),
+    ]
+
+
 def render_summary(result: RunResult) -> str:
-    headers = [_("Channel"), *(_(title) for _key, title in COLUMNS), _("Result")]
+    headers = [_("Channel"), *_titles(), _("Result")]
     rows = []
     for name, outcome in result.outcomes.items():
         counts = outcome.tally.counts
         verdict = _("ok") if outcome.ok else _("FAILED")
-        rows.append([name, *(counts.get(key, 0) for key, _title in COLUMNS), verdict])
+        rows.append([name, *(counts.get(key, 0) for key in COLUMNS), verdict])
     lines = [format_table(headers, rows)]
     for name, outcome in result.outcomes.items():
         if outcome.error:

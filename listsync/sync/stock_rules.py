@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from listsync.channel.contract import OrderState
+from listsync.format import time_text
 from listsync.i18n import _
 
 # An order that left the warehouse is a sale, whatever became of it after.
@@ -110,7 +111,7 @@ class Drift:
         return cls(shown, intended, moment)
 
     def explain(self, tz: tzinfo | None = None) -> str:
-        when = f"{self.at.astimezone(tz):%Y-%m-%d %H:%M}" if self.at else _("at an unknown time")
+        when = time_text(self.at.astimezone(tz)) if self.at else _("at an unknown time")
         return _(
             "drift corrected {when}: the marketplace showed {shown}, listsync intended {intended}"
         ).format(when=when, shown=self.shown, intended=self.intended)

@@ -348,7 +348,7 @@ def test_negative_weight(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as raised:
         load_catalog(path)
     assert [str(problem) for problem in raised.value.problems] == [
-        f"{path}:2: weight_g: must be more than 0, got -3"
+        f"{path}, row 2, column D (weight_g): must be more than 0, got -3"
     ]
 
 
@@ -547,7 +547,7 @@ def test_conflicting_product_value_on_a_variant_row(tmp_path: Path) -> None:
 
 
 def test_unknown_column_suggests_the_closest(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, [row(prise_vnd="1", **{"shopee.titel": "x", "Tên": "y"})])
+    path = write_csv(tmp_path, [row(prise_vnd="1", **{"shopee.titel": "x", "Số lô": "y"})])
     found = problems(path)
     assert found[:2] == [
         (
@@ -558,7 +558,7 @@ def test_unknown_column_suggests_the_closest(tmp_path: Path) -> None:
         ),
         (1, "shopee.titel", 'unknown column "shopee.titel"; did you mean shopee.title?'),
     ]
-    assert found[2][:2] == (1, "Tên")
+    assert found[2][:2] == (1, "Số lô")
     assert "did you mean" not in found[2][2]
 
 
@@ -732,8 +732,8 @@ def test_catalog_error_lists_every_problem_as_file_row_field_message(tmp_path: P
         load_catalog(path)
     assert str(raised.value).splitlines() == [
         "2 problems in the catalog:",
-        f"  {path}:2: weight_g: must be more than 0, got -3",
-        f"  {path}:2: price_vnd: price must be a whole number of dong, got 12,5",
+        f"  {path}, row 2, column D (weight_g): must be more than 0, got -3",
+        f"  {path}, row 2, column E (price_vnd): price must be a whole number of dong, got 12,5",
     ]
     assert raised.value.exit_code == 2
     assert isinstance(raised.value.problems[0], Problem)

@@ -175,3 +175,23 @@ def test_an_oversized_file_is_refused_unread(tmp_path: Path) -> None:
     with path.open("wb") as file:
         file.truncate(51 * 1024 * 1024)
     assert only_problem(path) == (None, "", "the file is 51 MB; a catalog file is at most 50 MB")
+
+
+def test_a_catalog_on_the_second_sheet_is_pointed_at(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Ghi chú"
+    notes.append(["Danh sách hàng gửi sàn, cập nhật tháng 12"])
+    sheet = book.create_sheet("Sản phẩm")
+    sheet.append(list(BASE_ROW))
+    sheet.append(list(BASE_ROW.values()))
+    path = tmp_path / "two-sheets.xlsx"
+    book.save(path)
+    found = problems(path)
+    assert (
+        None,
+        "",
+        'the catalog columns are on the sheet "Sản phẩm", but listsync reads the first sheet: '
+        "move that sheet to the front, or delete the sheets before it",
+    ) in found

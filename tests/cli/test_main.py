@@ -81,9 +81,9 @@ def test_validate_reports_every_problem_with_file_row_field(tmp_path: Path) -> N
     assert result.exit_code == 2
     out = result.output
     assert "Traceback" not in out
-    assert f"{bad}:1: colour" in out
-    assert f"{bad}:2: price_vnd" in out
-    assert f"{bad}:3: weight_g" in out
+    assert f"{bad}, row 1, column F (colour)" in out
+    assert f"{bad}, row 2, column E (price_vnd)" in out
+    assert f"{bad}, row 3, column D (weight_g)" in out
     assert "A1" in out and "a1" in out
 
 
