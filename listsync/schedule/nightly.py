@@ -106,7 +106,7 @@ def run_nightly(
             stamp = local(started, ZoneInfo(DEFAULT_ZONE))
             return _logged(_refused(stamp, exc, log_file))
     with nightly_log(settings.log_dir, settings.tz, options) as log_file:
-        log.info("nightly run started in %s", settings.workspace)
+        log.info(_("nightly run started in {folder}").format(folder=settings.workspace))
         return _logged(_run(settings, options, clock, registry, started, log_file))
 
 
@@ -114,7 +114,7 @@ def _logged(result: NightlyResult) -> NightlyResult:
     level = {EXIT_OK: logging.INFO, EXIT_LOCKED: logging.WARNING}.get(result.exit_code)
     log.log(level or logging.ERROR, "%s", result.summary)
     if result.details:
-        log.info("details:\n%s", result.details)
+        log.info("%s\n%s", _("details:"), result.details)
     return result
 
 
@@ -140,14 +140,14 @@ def _run(
                 warnings = _checks(ws, names, options, started)
                 for warning in warnings:
                     log.warning("%s", warning)
-                log.info("syncing %s", ", ".join(names))
+                log.info(_("syncing {channels}").format(channels=", ".join(names)))
                 result = ws.sync_engine().run(names, command="nightly")
     except LockedError as exc:
         return NightlyResult(EXIT_LOCKED, _line(stamp, _("skipped"), str(exc)), [], "", log_file)
     except ListsyncError as exc:
         return _refused(stamp, exc, log_file, warnings)
     except Exception as exc:  # unattended: whatever happens ends in the log and the exit code
-        log.exception("the nightly run stopped")
+        log.exception(_("the nightly run stopped"))
         where = _("; details in {log}").format(log=log_file) if log_file else ""
         text = _("unexpected {kind}: {error}").format(kind=type(exc).__name__, error=exc)
         return NightlyResult(
@@ -169,7 +169,7 @@ def _safeguard(ws: Workspace, options: NightlyOptions) -> None:
     ws.ledger.verify()
     copy = ws.ledger.backup()
     prune(copy.parent, ws.settings.ledger_path.stem, options.backups_kept)
-    log.info("the ledger is sound; copied to %s", copy)
+    log.info(_("the ledger is sound; copied to {path}").format(path=copy))
 
 
 def _checks(ws: Workspace, names: list[str], options: NightlyOptions, now: datetime) -> list[str]:
