@@ -24,10 +24,11 @@ import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
+from listsync.channel.consent import consent_code
 from listsync.channel.contract import Token, TokenStore
 from listsync.clock import Clock
 from listsync.errors import AuthError
@@ -196,28 +197,7 @@ class Consent:
     def complete(self, redirected_url: str) -> str:
         """Exchange the code in the address Alibaba sent the seller back to; returns the
         seller id."""
-        query = parse_qs(urlsplit(redirected_url.strip()).query)
-        if "error" in query:
-            raise AuthError(
-                _("Alibaba did not authorize the shop: {error}").format(
-                    error=(query.get("error_description") or query["error"])[0]
-                ),
-                channel=CHANNEL,
-                call="authorize",
-            )
-        codes = query.get("code")
-        if not codes:
-            raise AuthError(
-                _("the address has no ?code=… from Alibaba; paste the whole address you landed on"),
-                channel=CHANNEL,
-                call="authorize",
-            )
-        states = query.get("state")
-        state = states[0] if states else None
-        if self._state is not None and state is not None and state != self._state:
-            raise AuthError(
-                _("the address belongs to another authorization attempt; start again"),
-                channel=CHANNEL,
-                call="authorize",
-            )
-        return self.keeper.exchange(codes[0])
+        code = consent_code(
+            redirected_url, channel=CHANNEL, marketplace="Alibaba", state=self._state
+        )
+        return self.keeper.exchange(code)

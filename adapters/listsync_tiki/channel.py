@@ -31,9 +31,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from listsync.catalog.model import Product
+from listsync.channel.consent import consent_code
 from listsync.channel.contract import (
     ChannelContext,
     ChannelLimits,
@@ -43,7 +44,7 @@ from listsync.channel.contract import (
     Order,
     RemoteListing,
 )
-from listsync.errors import AuthError, RejectedError
+from listsync.errors import RejectedError
 from listsync.i18n import _
 from listsync_tiki import DEFAULT_RATE
 from listsync_tiki.auth import TokenKeeper
@@ -167,33 +168,10 @@ class TikiChannel:
         credentials and ignores the address."""
         if not self.needs_consent:
             return self.keeper.connect_in_house()
+        code = consent_code(redirected_url, channel=CHANNEL, marketplace="Tiki", state=self._state)
         parts = urlsplit(redirected_url.strip())
-        query = parse_qs(parts.query)
-        if "error" in query:
-            raise AuthError(
-                _("Tiki did not authorize the shop: {error}").format(
-                    error=(query.get("error_description") or query["error"])[0]
-                ),
-                channel=CHANNEL,
-                call="authorize",
-            )
-        codes = query.get("code")
-        if not codes:
-            raise AuthError(
-                _("the address has no ?code=… from Tiki; paste the whole address you landed on"),
-                channel=CHANNEL,
-                call="authorize",
-            )
-        states = query.get("state")
-        state = states[0] if states else None
-        if self._state is not None and state is not None and state != self._state:
-            raise AuthError(
-                _("the address belongs to another authorization attempt; start again"),
-                channel=CHANNEL,
-                call="authorize",
-            )
         redirect_uri = self._redirect or urlunsplit(parts._replace(query="", fragment=""))
-        return self.keeper.exchange(codes[0], redirect_uri)
+        return self.keeper.exchange(code, redirect_uri)
 
     def close(self) -> None:
         self.client.close()

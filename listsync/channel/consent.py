@@ -1,0 +1,48 @@
+"""The address a seller is sent back to after approving an app on a marketplace's consent
+page: its code, or a sentence saying why there is none. Every OAuth-style adapter reads it
+the same way (RFC 6749 §4.1.2: ``code`` and ``state``, or ``error``)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from listsync.errors import AuthError
+from listsync.i18n import _
+
+
+def consent_code(
+    redirected_url: str, *, channel: str, marketplace: str, state: str | None = None
+) -> str:
+    """The authorization code in ``redirected_url``.
+
+    ``state`` is the value sent with the consent link, when the adapter sent one: an address
+    carrying another state belongs to another attempt and is refused.
+    """
+    query = parse_qs(urlsplit(redirected_url.strip()).query)
+    if "error" in query:
+        raise AuthError(
+            _("{marketplace} did not authorize the shop: {error}").format(
+                marketplace=marketplace,
+                error=(query.get("error_description") or query["error"])[0],
+            ),
+            channel=channel,
+            call="authorize",
+        )
+    codes = query.get("code")
+    if not codes:
+        raise AuthError(
+            _(
+                "the address has no ?code=… from {marketplace}; paste the whole address you "
+                "landed on"
+            ).format(marketplace=marketplace),
+            channel=channel,
+            call="authorize",
+        )
+    returned = query.get("state")
+    if state is not None and returned and returned[0] != state:
+        raise AuthError(
+            _("the address belongs to another authorization attempt; start again"),
+            channel=channel,
+            call="authorize",
+        )
+    return codes[0]
