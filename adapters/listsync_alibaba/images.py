@@ -12,17 +12,14 @@ so an unchanged photo is never uploaded twice. Photos must be JPEG or PNG of at 
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
-import os
-import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 
 from listsync.catalog.photos import photo_type
+from listsync.channel.upload_cache import UploadCache
 from listsync.errors import RejectedError
 from listsync.i18n import _
 from listsync_alibaba.client import AlibabaClient, field
@@ -37,16 +34,13 @@ class ImageStore:
     def __init__(self, client: AlibabaClient, workspace: Path, api_host: str):
         self.client = client
         self.workspace = workspace
-        self.path = workspace / ".listsync-cache" / "alibaba-images.json"
-        self.api_host = api_host
-        self._lock = threading.Lock()
-        self._cache: dict[str, dict[str, str]] | None = None
+        self.cache = UploadCache(workspace / ".listsync-cache" / "alibaba-images.json", api_host)
 
     def url_for(self, ref: str, sku: str) -> str:
         """The photobank address of catalog photo ``ref``, uploading it the first time."""
         data, name = self._read(ref, sku)
         key = "sha256:" + hashlib.sha256(data).hexdigest()
-        return self._cached(key) or self._remember(key, self._upload(name, data, sku))
+        return self.cache.get(key) or self.cache.remember(key, self._upload(name, data, sku))
 
     def _refuse(self, message: str, sku: str) -> RejectedError:
         return RejectedError(message, channel=CHANNEL, call="upload_image", sku=sku)
@@ -118,29 +112,4 @@ class ImageStore:
                 call="upload_image",
                 sku=sku,
             )
-        return url
-
-    # -- the cache file ----------------------------------------------------------------
-    def _load(self) -> dict[str, dict[str, str]]:
-        if self._cache is None:
-            try:
-                raw = json.loads(self.path.read_text("utf-8"))
-                self._cache = raw if isinstance(raw, dict) else {}
-            except (OSError, ValueError):
-                self._cache = {}
-        return self._cache
-
-    def _cached(self, key: str) -> str | None:
-        with self._lock:
-            return self._load().get(self.api_host, {}).get(key)
-
-    def _remember(self, key: str, url: str) -> str:
-        with self._lock:
-            cache = self._load()
-            cache.setdefault(self.api_host, {})[key] = url
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".alibaba-images.")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(cache, handle, ensure_ascii=False, indent=1, sort_keys=True)
-            os.replace(tmp, self.path)
         return url

@@ -9,15 +9,12 @@ address's), per API host, so an unchanged photo is never uploaded twice.
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
-import os
-import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from listsync.catalog.photos import photo_type
+from listsync.channel.upload_cache import UploadCache
 from listsync.errors import RejectedError
 from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
@@ -37,10 +34,7 @@ class ImageStore:
     def __init__(self, client: LazadaClient, workspace: Path, api_host: str):
         self.client = client
         self.workspace = workspace
-        self.path = workspace / ".listsync-cache" / "lazada-images.json"
-        self.api_host = api_host
-        self._lock = threading.Lock()
-        self._cache: dict[str, dict[str, str]] | None = None
+        self.cache = UploadCache(workspace / ".listsync-cache" / "lazada-images.json", api_host)
 
     def url_for(self, ref: str, sku: str) -> str:
         scheme = urlsplit(ref).scheme
@@ -48,10 +42,10 @@ class ImageStore:
             if lazada_hosted(ref):
                 return ref
             key = "url:" + hashlib.sha256(ref.encode()).hexdigest()
-            return self._cached(key) or self._remember(key, self._migrate(ref, sku))
+            return self.cache.get(key) or self.cache.remember(key, self._migrate(ref, sku))
         data, path = self._read(ref, sku)
         key = "sha256:" + hashlib.sha256(data).hexdigest()
-        return self._cached(key) or self._remember(key, self._upload(path, data, sku))
+        return self.cache.get(key) or self.cache.remember(key, self._upload(path, data, sku))
 
     def _read(self, ref: str, sku: str) -> tuple[bytes, Path]:
         path = Path(ref)
@@ -114,28 +108,3 @@ class ImageStore:
             reply=ImageReply,
         )
         return body.data.image.url
-
-    # -- the cache file ----------------------------------------------------------------
-    def _load(self) -> dict[str, dict[str, str]]:
-        if self._cache is None:
-            try:
-                raw = json.loads(self.path.read_text("utf-8"))
-                self._cache = raw if isinstance(raw, dict) else {}
-            except (OSError, ValueError):
-                self._cache = {}
-        return self._cache
-
-    def _cached(self, key: str) -> str | None:
-        with self._lock:
-            return self._load().get(self.api_host, {}).get(key)
-
-    def _remember(self, key: str, url: str) -> str:
-        with self._lock:
-            cache = self._load()
-            cache.setdefault(self.api_host, {})[key] = url
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".lazada-images.")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(cache, handle, ensure_ascii=False, indent=1, sort_keys=True)
-            os.replace(tmp, self.path)
-        return url
