@@ -1,14 +1,14 @@
 """The shop's tokens: exchanged from the consent code, kept in the core's token store,
 refreshed before they expire or when Alibaba refuses them.
 
-:class:`Consent` is ``listsync auth alibaba``: the consent link
+``listsync auth alibaba`` is the core's :class:`~listsync.channel.consent.Consent`: the link
 (``{authorize_url}?response_type=code&redirect_uri=…&client_id=<app_key>&state=…``), then
 the address the seller was sent back to, whose ``code`` :class:`TokenKeeper` trades for
 tokens with ``/auth/token/create`` (the code must be traded within minutes: 30 by one guide).
 
 ``/auth/token/create`` and ``/auth/token/refresh`` answer ``access_token``,
 ``refresh_token``, ``expires_in``, ``refresh_expires_in``, ``account``, ``account_id`` and
-``user_info{user_id, seller_id, loginId, country}`` (shared/marketplaces/alibaba.md §4.3), at
+``user_info{user_id, seller_id, loginId, country}`` (docs/marketplaces/alibaba.md §4.3), at
 the top or under ``result``/``data``. The seller id is ``user_info.seller_id``, else
 ``seller_id`` or ``user_id`` wherever they are, else ``account_id``. Real lifetimes are
 UNCONFIRMED (10 days and 60 days in one sample, "~18 months" in another note), so the
@@ -19,23 +19,19 @@ a rotating one and a reused one both work. A refreshed pair is saved before it i
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
-from listsync.channel.consent import consent_code
 from listsync.channel.contract import Token, TokenStore
 from listsync.clock import Clock
 from listsync.errors import AuthError
 from listsync.i18n import _
 from listsync_alibaba.client import AlibabaClient, field
 from listsync_alibaba.errors import CHANNEL, REAUTHORIZE
-from listsync_alibaba.settings import AlibabaSettings
 
 CREATE_TOKEN = "/auth/token/create"
 REFRESH_TOKEN = "/auth/token/refresh"
@@ -173,31 +169,3 @@ class TokenKeeper:
         self.store.save(CHANNEL, seller_id, token)
         self.shop_id = seller_id
         return seller_id
-
-
-class Consent:
-    """The seller's consent: the link to send them to, then the address they came back to."""
-
-    def __init__(self, keeper: TokenKeeper, settings: AlibabaSettings):
-        self.keeper = keeper
-        self.settings = settings
-        self._state: str | None = None
-
-    def link(self, redirect_url: str) -> str:
-        self._state = secrets.token_urlsafe(12)
-        query = {
-            "response_type": "code",
-            "force_auth": "true",
-            "redirect_uri": redirect_url,
-            "client_id": self.settings.app_key,
-            "state": self._state,
-        }
-        return f"{self.settings.authorize_url}?{urlencode(query)}"
-
-    def complete(self, redirected_url: str) -> str:
-        """Exchange the code in the address Alibaba sent the seller back to; returns the
-        seller id."""
-        code = consent_code(
-            redirected_url, channel=CHANNEL, marketplace="Alibaba", state=self._state
-        )
-        return self.keeper.exchange(code)

@@ -1,7 +1,7 @@
 """Alibaba.com as a listsync Channel: client, token keeper, mapping, listings, offers, orders.
 
 Alibaba.com (ICBU, the B2B export marketplace where Vietnamese producers sell through the
-Vietnam Pavilion) is the current Open Platform (shared/marketplaces/alibaba.md §4.1): IOP
+Vietnam Pavilion) is the current Open Platform (docs/marketplaces/alibaba.md §4.1): IOP
 signing, OAuth consent, TOP-named product APIs and path-named token and order APIs on one
 gateway. Where alibaba.md says UNCONFIRMED, the client takes every variant and says which
 it follows, in the module that meets it:
@@ -29,6 +29,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from listsync.catalog.model import Product
+from listsync.channel.consent import Consent
 from listsync.channel.contract import (
     ChannelContext,
     ChannelLimits,
@@ -41,7 +42,7 @@ from listsync.channel.contract import (
 from listsync.errors import RejectedError
 from listsync.i18n import _
 from listsync_alibaba import DEFAULT_RATE
-from listsync_alibaba.auth import Consent, TokenKeeper
+from listsync_alibaba.auth import TokenKeeper
 from listsync_alibaba.client import AlibabaClient
 from listsync_alibaba.errors import CHANNEL
 from listsync_alibaba.images import ImageStore
@@ -70,7 +71,14 @@ class AlibabaChannel:
         )
         self.client = AlibabaClient(settings, context, rate=rate)
         self.keeper = TokenKeeper(self.client, context.tokens, context.clock, settings.shop_id)
-        self.consent = Consent(self.keeper, settings)
+        self.consent = Consent(
+            settings.authorize_url,
+            settings.app_key,
+            self.keeper.exchange,
+            channel=CHANNEL,
+            marketplace="Alibaba",
+            extra={"force_auth": "true"},
+        )
         self.mapper = Mapper(
             load_mapping(settings.mapping_file), product_type=settings.product_type
         )

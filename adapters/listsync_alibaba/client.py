@@ -6,7 +6,7 @@ shop's ``access_token`` and ``sign`` (:mod:`listsync_alibaba.signing`), nested o
 JSON text in one parameter each, files as multipart. Each attempt is signed afresh. The
 timestamp is this machine's real time even when the channel runs on a fake clock.
 
-Where a call goes (UNCONFIRMED, shared/marketplaces/alibaba.md §4.1–4.2, every variant
+Where a call goes (UNCONFIRMED, docs/marketplaces/alibaba.md §4.1–4.2, every variant
 handled):
 
 - a path-style API (``/auth/token/create``, ``/alibaba/order/list``) is posted to

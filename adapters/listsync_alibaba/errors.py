@@ -1,6 +1,6 @@
 """Alibaba.com's error replies turned into listsync's typed errors, with sentences for people.
 
-Three shapes arrive (shared/marketplaces/alibaba.md §4.6), and all are read whatever the
+Three shapes arrive (docs/marketplaces/alibaba.md §4.6), and all are read whatever the
 HTTP status (normally 200):
 
 - the Open Platform's own: ``{"type": "ISV"|"ISP"|"SYSTEM", "code", "message",

@@ -1,6 +1,6 @@
 """Product photos in Alibaba.com's photobank: uploaded once per content, remembered by hash.
 
-A listing's ``main_image`` takes photobank addresses only (shared/marketplaces/alibaba.md
+A listing's ``main_image`` takes photobank addresses only (docs/marketplaces/alibaba.md
 §4.4). A catalog photo (a file in the workspace, or a web address, fetched first) is sent
 to ``alibaba.icbu.photobank.upload`` (``file_name`` and the file ``image_bytes``), whose
 ``upload_image_response.photobank_url`` is kept in

@@ -1,6 +1,6 @@
 """Listings on Alibaba.com: create, update, find by seller SKU, and Alibaba's review.
 
-Calls (TOP names, shared/marketplaces/alibaba.md §4.4): ``alibaba.icbu.product.add`` answers
+Calls (TOP names, docs/marketplaces/alibaba.md §4.4): ``alibaba.icbu.product.add`` answers
 ``{product_id}`` (Alibaba's obfuscated product id, text), the listing's ``remote_id``;
 ``alibaba.icbu.product.update`` sends the content again; ``alibaba.icbu.product.get``
 (``product_id``) reads one product with its ``product_sku.special_skus`` (``sku_code`` = the

@@ -1,6 +1,6 @@
 """A catalog Product as an Alibaba.com B2B listing: pure, every problem at once.
 
-The payload holds the parameters of ``alibaba.icbu.product.add`` (shared/marketplaces/
+The payload holds the parameters of ``alibaba.icbu.product.add`` (docs/marketplaces/
 alibaba.md §4.4, TOP-GO's ``AlibabaIcbuProductAddAPIRequest``): ``product_type``
 (``wholesale``: online orders under Trade Assurance, with stock; or ``sourcing``: an inquiry
 listing), ``category_id``, ``subject`` (the English name, at most 128 characters),

@@ -3,7 +3,7 @@
 Alibaba.com takes no absolute stock figure. ``alibaba.icbu.product.inventory.update``
 takes ``request_param`` = ``{product_id, inventory_list[{sku_id (-1 without variants),
 inventory_code (the warehouse), operate: "plus"|"sub", inventory}]}`` and *moves* the
-figure (shared/marketplaces/alibaba.md §4.4). The word ``add`` is a trap: one integrator
+figure (docs/marketplaces/alibaba.md §4.4). The word ``add`` is a trap: one integrator
 found that it answers success and changes nothing, so this module never sends it, and
 every write is read back.
 

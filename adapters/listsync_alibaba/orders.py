@@ -1,6 +1,6 @@
 """Alibaba.com Trade Assurance orders as the core's Orders, by modify-date windows.
 
-``/alibaba/order/list`` (shared/marketplaces/alibaba.md §4.5) is asked with ``role=seller``,
+``/alibaba/order/list`` (docs/marketplaces/alibaba.md §4.5) is asked with ``role=seller``,
 ``modified_date_start``/``modified_date_end`` written ``{"date_timestamp": "<ms>"}``,
 ``start_page`` and ``page_size``, and answers ``value{total_count, order_list[{trade_id,
 trade_status, create_date{format_date, timestamp}, modify_date}]}``. Each order is then read

@@ -6,7 +6,7 @@ Key names match the sandbox's JSON line (``listsync sandbox serve alibaba --json
 ``inventory_code`` (the warehouse whose stock listsync moves), so a line can be pasted into
 a workspace as it is. The rest are this adapter's own switches.
 
-Production hosts (UNCONFIRMED, shared/marketplaces/alibaba.md §4.1: no official page names
+Production hosts (UNCONFIRMED, docs/marketplaces/alibaba.md §4.1: no official page names
 one canonical host): ``https://open-api.alibaba.com/rest`` with its consent page
 ``https://open-api.alibaba.com/oauth/authorize``. It is the host of the working integration
 that calls the TOP-named product APIs on ``/sync`` and the token APIs on ``/rest`` of the

@@ -1,6 +1,6 @@
 """Alibaba.com's request signatures, shared by the client and the sandbox.
 
-The current Open Platform (IOP, shared/marketplaces/alibaba.md §4.2, from the official
+The current Open Platform (IOP, docs/marketplaces/alibaba.md §4.2, from the official
 Python SDK ``iop/base.py``): every parameter except ``sign`` and files, sorted by name and
 written ``name`` + ``value`` with no separators; when the API name contains a ``/``
 (path-style, ``/auth/token/create``) that path comes first, a TOP-style name

@@ -1,9 +1,9 @@
 """The shop's tokens: exchanged from the consent code, kept in the core's token store,
 refreshed before they expire or when Lazada refuses them.
 
-:class:`Consent` is ``listsync auth lazada``: the consent link (with a ``state`` of its own),
-then the address the seller was sent back to, whose ``code`` :class:`TokenKeeper` trades
-for tokens.
+``listsync auth lazada`` is the core's :class:`~listsync.channel.consent.Consent` (the
+consent link with a ``state`` of its own, then the address the seller was sent back to),
+whose ``code`` :class:`TokenKeeper` trades for tokens.
 
 A refreshed pair is saved before it is used. Whether Lazada hands back a *new* refresh
 token on refresh is UNCONFIRMED; whatever comes back is stored, with its own
@@ -13,14 +13,11 @@ token on refresh is UNCONFIRMED; whatever comes back is stored, with its own
 
 from __future__ import annotations
 
-import secrets
 import threading
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
-from listsync.channel.consent import consent_code
 from listsync.channel.contract import Token, TokenStore
 from listsync.clock import Clock
 from listsync.errors import AuthError
@@ -28,7 +25,6 @@ from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL, REAUTHORIZE
 from listsync_lazada.replies import TokenReply
-from listsync_lazada.settings import LazadaSettings
 
 
 class TokenKeeper:
@@ -101,35 +97,6 @@ class TokenKeeper:
         self.store.save(CHANNEL, seller_id, token)
         self.shop_id = seller_id
         return seller_id
-
-
-class Consent:
-    """The seller's consent: the link to send them to, then the address they came back to."""
-
-    def __init__(self, keeper: TokenKeeper, settings: LazadaSettings):
-        self.keeper = keeper
-        self.settings = settings
-        self._state: str | None = None
-
-    def link(self, redirect_url: str) -> str:
-        self._state = secrets.token_urlsafe(12)
-        query = {
-            "response_type": "code",
-            "force_auth": "true",
-            "redirect_uri": redirect_url,
-            "client_id": self.settings.app_key,
-            "country": self.settings.country,
-            "state": self._state,
-        }
-        return f"{self.settings.authorize_url}?{urlencode(query)}"
-
-    def complete(self, redirected_url: str) -> str:
-        """Exchange the code in the address Lazada sent the seller back to; returns the
-        seller id."""
-        code = consent_code(
-            redirected_url, channel=CHANNEL, marketplace="Lazada", state=self._state
-        )
-        return self.keeper.exchange(code)
 
 
 def token_from(reply: TokenReply, now: datetime, country: str, call: str) -> tuple[Token, str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from listsync.catalog.model import Product
+from listsync.channel.consent import Consent
 from listsync.channel.contract import (
     ChannelContext,
     ChannelLimits,
@@ -23,7 +24,7 @@ from listsync.channel.contract import (
     RemoteListing,
 )
 from listsync_lazada import DEFAULT_RATE
-from listsync_lazada.auth import Consent, TokenKeeper
+from listsync_lazada.auth import TokenKeeper
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL
 from listsync_lazada.images import ImageStore
@@ -59,7 +60,14 @@ class LazadaChannel:
         self.keeper = TokenKeeper(
             self.client, context.tokens, context.clock, settings.shop_id, settings.country
         )
-        self.consent = Consent(self.keeper, settings)
+        self.consent = Consent(
+            settings.authorize_url,
+            settings.app_key,
+            self.keeper.exchange,
+            channel=CHANNEL,
+            marketplace="Lazada",
+            extra={"force_auth": "true", "country": settings.country},
+        )
         self.mapper = Mapper(
             load_mapping(settings.mapping_file), settings.language, settings.payload_format
         )

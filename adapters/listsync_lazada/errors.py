@@ -5,7 +5,7 @@ SKU) on product writes. Gateway codes are words (``IllegalAccessToken``), busine
 are numeric strings (``"4157"``). Some business rules arrive as a generic ``500``/``501``
 with the real code inside ``detail`` or the message, so both places are read.
 
-The numeric codes are the API reference pages' (shared/marketplaces/lazada.md, and the
+The numeric codes are the API reference pages' (docs/marketplaces/lazada.md, and the
 "Settled against the documentation" section of docs/marketplaces/): a request Lazada
 cannot read (14, 17, 19, 36, 56, 38, 70, 74, 75) and an order or item it does not know
 (16, 37, 39, 207, 4137) are refusals, as are the product rules; ``6`` is a passing

@@ -1,6 +1,6 @@
 """Tiki as a listsync Channel: client, token keeper, mapping, listings, offers and orders.
 
-Where docs/marketplaces/tiki.md (and shared/marketplaces/tiki.md) say UNCONFIRMED, the
+Where docs/marketplaces/tiki.md (and docs/marketplaces/tiki.md) say UNCONFIRMED, the
 client takes every variant and says which it follows:
 
 - token lifetimes: the reply's ``expires_in`` (an hour when absent); whatever refresh token

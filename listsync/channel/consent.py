@@ -4,7 +4,9 @@ the same way (RFC 6749 §4.1.2: ``code`` and ``state``, or ``error``)."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+import secrets
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from listsync.errors import AuthError
 from listsync.i18n import _
@@ -46,3 +48,43 @@ def consent_code(
             call="authorize",
         )
     return codes[0]
+
+
+class Consent:
+    """``listsync auth``: the consent link (with a ``state`` of its own), then the code in
+    the address the seller came back to, handed to ``exchange`` (which returns the shop id)."""
+
+    def __init__(
+        self,
+        authorize_url: str,
+        client_id: str,
+        exchange: Callable[[str], str],
+        *,
+        channel: str,
+        marketplace: str,
+        extra: Mapping[str, str] | None = None,
+    ):
+        self.authorize_url = authorize_url
+        self.client_id = client_id
+        self.exchange = exchange
+        self.channel = channel
+        self.marketplace = marketplace
+        self.extra = dict(extra or {})
+        self._state: str | None = None
+
+    def link(self, redirect_url: str) -> str:
+        self._state = secrets.token_urlsafe(12)
+        query = {
+            "response_type": "code",
+            **self.extra,
+            "redirect_uri": redirect_url,
+            "client_id": self.client_id,
+            "state": self._state,
+        }
+        return f"{self.authorize_url}?{urlencode(query)}"
+
+    def complete(self, redirected_url: str) -> str:
+        code = consent_code(
+            redirected_url, channel=self.channel, marketplace=self.marketplace, state=self._state
+        )
+        return self.exchange(code)

@@ -1,6 +1,6 @@
 """A local imitation of the Alibaba.com Open Platform (ICBU seller APIs), on the core's harness.
 
-It plays the current platform (shared/marketplaces/alibaba.md §4.1: the IOP-style
+It plays the current platform (docs/marketplaces/alibaba.md §4.1: the IOP-style
 gateway), with the TOP-style API names that gateway serves. One server carries the
 gateway at ``/rest`` (``base_url``) and ``/sync``, and the seller's consent page at
 ``/oauth/authorize`` (``authorize_url``; :mod:`auth`). docs/marketplaces/alibaba.md says

@@ -1,7 +1,7 @@
 """Shop authorization in the Alibaba.com sandbox: the consent page, the token APIs, tokens.
 
 The seller's consent page (``/oauth/authorize?response_type=code&redirect_uri=…&client_id=
-<app_key>``, the ``authorize_url``; shared/marketplaces/alibaba.md §4.3) approves at once and
+<app_key>``, the ``authorize_url``; docs/marketplaces/alibaba.md §4.3) approves at once and
 redirects to ``redirect_uri`` with a ``code`` (and the ``state`` it was given). The code
 works once, within ``code_ttl`` (30 minutes, as one guide says), else ``InvalidCode``.
 

@@ -1,7 +1,7 @@
 """Pieces the Alibaba.com sandbox modules share: the signer check, the error, the settings,
 JSON parameters, money and time formats.
 
-The signer is the Open Platform's (IOP, shared/marketplaces/alibaba.md §4.2, from the
+The signer is the Open Platform's (IOP, docs/marketplaces/alibaba.md §4.2, from the
 official Python SDK ``iop/base.py``), written here again so the sandbox imports nothing of
 the client side: every parameter except ``sign`` (files are not parameters), sorted by name,
 written ``name`` + ``value`` with no separators; an API name holding a ``/`` (path-style,

@@ -1,6 +1,6 @@
 """The Alibaba.com sandbox's small category tree, its attributes, the seller and its warehouse.
 
-Shapes follow TOP's ICBU models (shared/marketplaces/alibaba.md §4.4; TOP-GO
+Shapes follow TOP's ICBU models (docs/marketplaces/alibaba.md §4.4; TOP-GO
 ``model/icbu``): ``alibaba.icbu.category.get`` answers one ``category`` (``PostCategory``:
 ``category_id, name, cn_name, level, leaf_category, parent_ids, child_ids``; ``cat_id`` 0 is
 the root, whose children are the first-level categories), and

@@ -1,6 +1,6 @@
 """The Alibaba.com sandbox's Trade Assurance orders: their statuses, lists and details.
 
-APIs (shared/marketplaces/alibaba.md §4.5; the migration guide's samples):
+APIs (docs/marketplaces/alibaba.md §4.5; the migration guide's samples):
 
 - ``/alibaba/order/list``: ``role`` (``seller``; ``buyer`` finds nothing for a seller's
   token), ``start_page``, ``page_size`` (default ``order_page_default`` 10, at most

@@ -1,7 +1,7 @@
 """The limits a listing is checked against, as Alibaba.com documents them.
 
 Field names, ranges and enums come from TOP's ``alibaba.icbu.product.add`` metadata
-(shared/marketplaces/alibaba.md §4.4; TOP-GO ``model/icbu``: ``AlibabaIcbuProductAddAPIRequest``,
+(docs/marketplaces/alibaba.md §4.4; TOP-GO ``model/icbu``: ``AlibabaIcbuProductAddAPIRequest``,
 ``SourcingTrade``, ``WholesaleTrade``, ``BulkDiscountPrice``, ``ProductSku``, ``SkuDetail``,
 ``MainImage``). Nested objects arrive as JSON text in one parameter each: ``keywords``,
 ``main_image``, ``attributes``, ``product_sku``, ``sourcing_trade``, ``wholesale_trade``,

@@ -1,4 +1,4 @@
-"""The Alibaba.com sandbox's consent page and token APIs (shared/marketplaces/alibaba.md §4.3)."""
+"""The Alibaba.com sandbox's consent page and token APIs (docs/marketplaces/alibaba.md §4.3)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ LIST = "alibaba.icbu.product.list"
 
 
 def test_self_computed_vector_of_alibaba_md() -> None:
-    """shared/marketplaces/alibaba.md §4.2: path-style names are prefixed with the path."""
+    """docs/marketplaces/alibaba.md §4.2: path-style names are prefixed with the path."""
     params = {
         "app_key": "12345678",
         "code": "3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26",

@@ -1,4 +1,4 @@
-"""Alibaba.com's signatures against the vectors of shared/marketplaces/alibaba.md §4.2."""
+"""Alibaba.com's signatures against the vectors of docs/marketplaces/alibaba.md §4.2."""
 
 from __future__ import annotations
 
