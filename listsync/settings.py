@@ -482,6 +482,30 @@ timezone = "Asia/Ho_Chi_Minh"
 # shop_id = "2000001"
 """
 
+# The same workspace file for a Vietnamese-speaking clerk: the comments in Vietnamese.
+_TOML_TEMPLATE_VI = """\
+# Thư mục làm việc của listsync. Mọi mục cài đặt được giải thích trong listsync.example.toml
+# (thư mục config/ của listsync). Thông tin bí mật (partner_key, app_secret, client_secret)
+# ghi trong .env, không bao giờ ghi ở đây.
+
+catalog = "{catalog}"
+timezone = "Asia/Ho_Chi_Minh"
+
+{language}
+
+# Muốn bán trên một sàn, xóa "# " ở đầu các dòng của sàn đó rồi điền thông tin.
+# [channels.shopee]
+# enabled = true
+# partner_id = "1000001"
+# shop_id = "2000001"
+"""
+
+ENV_NOTE_VI = """\
+# Thông tin bí mật của thư mục làm việc này; giữ tệp này cho riêng bạn (chmod 600 .env).
+# Mỗi dòng một thông tin: LISTSYNC_CHANNELS__<KÊNH>__<KHÓA>=giá trị. Xóa "# " ở đầu các dòng
+# bạn cần rồi điền vào.
+"""
+
 
 _LANGUAGE_LINES = {
     "vi": (
@@ -513,28 +537,36 @@ def write_workspace_template(
     if existing and not force:
         message = _("not overwriting {files}: use --force to replace them")
         raise ConfigError(message.format(files=", ".join(existing)))
-    lines = _LANGUAGE_LINES["vi" if language == "vi" else "en"]
-    config_file.write_text(_TOML_TEMPLATE.format(catalog=catalog, language=lines), encoding="utf-8")
+    vietnamese = language == "vi"
+    template = _TOML_TEMPLATE_VI if vietnamese else _TOML_TEMPLATE
+    lines = _LANGUAGE_LINES["vi" if vietnamese else "en"]
+    config_file.write_text(template.format(catalog=catalog, language=lines), encoding="utf-8")
     env_file.unlink(missing_ok=True)  # made anew, so an old file's loose mode does not survive
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     with os.fdopen(os.open(env_file, flags, 0o600), "wb") as out:
-        out.write(ENV_TEMPLATE.encode())
-        out.write(_key_line().encode())
+        out.write(((ENV_NOTE_VI + "\n") if vietnamese else "").encode() + ENV_TEMPLATE.encode())
+        out.write(_key_line(vietnamese=vietnamese).encode())
     return [config_file, env_file]
 
 
 LEDGER_KEY_VAR = f"{ENV_PREFIX}LEDGER_KEY"
 
 
-def _key_line(key: str | None = None) -> str:
+def _key_line(key: str | None = None, *, vietnamese: bool = False) -> str:
     if key is None:
         from listsync.ledger.tokens import new_key
 
         key = new_key()
+    note = (
+        "# Khóa niêm phong mã truy cập của các gian hàng trong sổ kho: thiếu nó, một bản sao\n"
+        "# sổ kho không mở được gian hàng nào. Giữ ở đây; nếu mất, chạy lại listsync auth.\n"
+        if vietnamese
+        else ""
+    )
     return (
         "\n# Seals the shops' tokens in the ledger: without it a copy of the ledger gives no\n"
         "# access to the shops. Keep it here; if it is lost, run listsync auth again.\n"
-        f"{LEDGER_KEY_VAR}={key}\n"
+        f"{note}{LEDGER_KEY_VAR}={key}\n"
     )
 
 

@@ -461,3 +461,16 @@ def test_the_ledger_key_is_added_to_an_older_workspace_once(ws: Path) -> None:
     assert text.startswith("LISTSYNC_CHANNELS__SHOPEE__PARTNER_KEY=k-0001\n")
     assert text.count("LISTSYNC_LEDGER_KEY=") == 1
     assert stat.S_IMODE((ws / ".env").stat().st_mode) == 0o600
+
+
+def test_a_vietnamese_workspace_explains_itself_in_vietnamese(tmp_path: Path) -> None:
+    from listsync.settings import ENV_NOTE_VI
+
+    write_workspace_template(tmp_path / "htx", language="vi")
+    toml = (tmp_path / "htx" / "listsync.toml").read_text(encoding="utf-8")
+    env = (tmp_path / "htx" / ".env").read_text(encoding="utf-8")
+    assert toml.startswith("# Thư mục làm việc của listsync.") and 'language = "vi"' in toml
+    assert "Every key is explained" not in toml
+    assert env.startswith(ENV_NOTE_VI) and "Khóa niêm phong mã truy cập" in env
+    settings = load_settings(tmp_path / "htx")
+    assert settings.language == "vi" and settings.ledger_key is not None
