@@ -383,3 +383,27 @@ def test_the_workspace_language_wins_over_the_locale(tmp_path: Path) -> None:
     # LISTSYNC_LANG is this person's choice, whatever the workspace says
     done = listsync("-w", "ws", "stock", "--help", cwd=tmp_path, env={"LISTSYNC_LANG": "en"})
     assert "Count, add and show stock on hand." in done.stdout
+
+
+def test_usage_lines_speak_vietnamese_too() -> None:
+    """Click's placeholders ([OPTIONS], COMMAND [ARGS]..., INTEGER, argument names)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LISTSYNC_LANG": "vi"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "listsync", "stock", "set", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "[TÙY_CHỌN] SKU SỐ_LƯỢNG" in shown and "[OPTIONS]" not in shown
+    demo = subprocess.run(
+        [sys.executable, "-m", "listsync", "demo", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "--orders SỐ_NGUYÊN" in demo and "INTEGER" not in demo

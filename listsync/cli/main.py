@@ -82,6 +82,44 @@ for command in (
     cli.add_command(command)
 
 
+def _words() -> dict[str, str]:
+    """The placeholders click writes in usage lines, in the interface language."""
+    return {
+        "channel": _("CHANNEL"),
+        "channels": _("CHANNELS"),
+        "delta": _("DELTA"),
+        "directory": _("DIRECTORY"),
+        "file": _("FILE"),
+        "quantity": _("QUANTITY"),
+        "integer": _("INTEGER"),
+        "integer range": _("INTEGER RANGE"),
+        "text": _("TEXT"),
+    }
+
+
+def speak_placeholders(command: click.Command, words: dict[str, str]) -> None:
+    """Click writes ``[OPTIONS]``, ``COMMAND [ARGS]...``, argument names and type names as
+    they are; give each the interface language's word, in the shape click gives it."""
+    command.options_metavar = _("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            speak_placeholders(sub, words)
+    for param in command.params:
+        if param.metavar is not None or isinstance(param.type, click.Choice):
+            continue
+        if isinstance(param, click.Argument) and param.name in words:
+            word = words[param.name]
+            word = word if param.required else f"[{word}]"
+            param.metavar = word + ("..." if param.nargs != 1 else "")
+        elif isinstance(param, click.Option) and not param.is_flag and param.type.name in words:
+            word = words[param.type.name]
+            param.metavar = word + ("..." if param.nargs != 1 else "")
+
+
+speak_placeholders(cli, _words())
+
+
 def fail(message: str, code: int) -> NoReturn:
     click.echo(_("error: {message}").format(message=message), err=True)
     sys.exit(code)
