@@ -94,6 +94,12 @@ def _words() -> dict[str, str]:
         "integer": _("INTEGER"),
         "integer range": _("INTEGER RANGE"),
         "text": _("TEXT"),
+        "NAME": _("NAME"),
+        "STATE": _("STATE"),
+        "DATE": _("DATE"),
+        "DAYS": _("DAYS"),
+        "PERIOD": _("PERIOD"),
+        "ZONE": _("ZONE"),
     }
 
 
@@ -106,7 +112,10 @@ def speak_placeholders(command: click.Command, words: dict[str, str]) -> None:
         for sub in command.commands.values():
             speak_placeholders(sub, words)
     for param in command.params:
-        if param.metavar is not None or isinstance(param.type, click.Choice):
+        if param.metavar is not None:
+            param.metavar = words.get(param.metavar, param.metavar)
+            continue
+        if isinstance(param.type, click.Choice):
             continue
         if isinstance(param, click.Argument) and param.name in words:
             word = words[param.name]
