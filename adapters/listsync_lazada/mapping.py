@@ -22,11 +22,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from listsync.catalog.model import ChannelOverride, Dimensions, Product
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
-from listsync.channel.mapping_file import html_paragraphs, kilograms, load_mapping_file
+from listsync.channel.mapping_file import (
+    CategoryMap,
+    Package,
+    StrictModel,
+    html_paragraphs,
+    kilograms,
+    load_mapping_file,
+)
 from listsync.i18n import _
 from listsync_lazada.replies import CategoryAttributeRow
 
@@ -110,25 +117,7 @@ def attribute_problems(
     return problems
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Package(_Strict):
-    length_cm: int = Field(gt=0)
-    width_cm: int = Field(gt=0)
-    height_cm: int = Field(gt=0)
-
-
-class CategoryMap(_Strict):
-    id: int
-    name: str = ""
-    package: Package | None = None
-    attributes: dict[str, list[str]] = Field(default_factory=dict)
-    required: list[str] = Field(default_factory=list)
-
-
-class LazadaMapping(_Strict):
+class LazadaMapping(StrictModel):
     default_brand: str = "No Brand"
     brands: dict[str, str] = Field(default_factory=dict)
     sale_props: dict[str, str] = Field(default_factory=dict)

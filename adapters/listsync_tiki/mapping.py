@@ -28,11 +28,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from listsync.catalog.model import Dimensions, Product
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
-from listsync.channel.mapping_file import html_paragraphs, kilograms, load_mapping_file
+from listsync.channel.mapping_file import (
+    CategoryMap,
+    Package,
+    StrictModel,
+    html_paragraphs,
+    kilograms,
+    load_mapping_file,
+)
 from listsync.i18n import _
 
 MIN_NAME = 3
@@ -41,25 +48,7 @@ MAX_IMAGES = 9
 MAX_OPTIONS = 2
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Package(_Strict):
-    length_cm: int = Field(gt=0)
-    width_cm: int = Field(gt=0)
-    height_cm: int = Field(gt=0)
-
-
-class CategoryMap(_Strict):
-    id: int
-    name: str = ""
-    package: Package | None = None
-    attributes: dict[str, list[str]] = Field(default_factory=dict)
-    required: list[str] = Field(default_factory=list)
-
-
-class TikiMapping(_Strict):
+class TikiMapping(StrictModel):
     default_brand: str = "OEM"
     brands: dict[str, str] = Field(default_factory=dict)
     default_origin: str = "Việt Nam"

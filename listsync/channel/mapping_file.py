@@ -13,12 +13,36 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from listsync.errors import ConfigError
 from listsync.i18n import _
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """A part of a mapping file: unknown keys are mistakes, reported with their place."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Package(StrictModel):
+    """A category's usual package, for products whose catalog row gives no size."""
+
+    length_cm: int = Field(gt=0)
+    width_cm: int = Field(gt=0)
+    height_cm: int = Field(gt=0)
+
+
+class CategoryMap(StrictModel):
+    """One catalog category on a marketplace: its id, default package and attributes."""
+
+    id: int
+    name: str = ""
+    package: Package | None = None
+    attributes: dict[str, list[str]] = Field(default_factory=dict)
+    required: list[str] = Field(default_factory=list)
 
 
 def load_mapping_file(
