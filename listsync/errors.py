@@ -14,7 +14,9 @@ from listsync.i18n import _, ngettext
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_ATTENTION = 3  # the run finished, but something needs a person: its "To fix" list
 EXIT_LOCKED = 75
+EXIT_INTERRUPTED = 130  # stopped by Ctrl+C, as shells expect (128 + SIGINT)
 
 
 class ListsyncError(Exception):
@@ -81,15 +83,57 @@ class Problem:
 
 
 class CatalogError(InputError):
-    """A catalog file has problems; all of them are listed, not just the first."""
+    """A catalog file has problems; all of them are listed, not just the first.
 
-    def __init__(self, problems: Sequence[Problem]):
+    ``total`` counts them all when only the first ``problems`` were kept (a file wrong on
+    every one of 200,000 rows); the message then says how many more there are.
+    """
+
+    def __init__(self, problems: Sequence[Problem], total: int | None = None):
         self.problems = tuple(problems)
-        count = len(self.problems)
+        self.total = max(total or 0, len(self.problems))
+        count = self.total
         head = ngettext(
             "{count} problem in the catalog", "{count} problems in the catalog", count
         ).format(count=count)
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        lines = [f"  {p}" for p in self.problems]
+        more = count - len(self.problems)
+        if more:
+            lines.append(
+                "  "
+                + ngettext(
+                    "… and {count} more problem: fix these first, then check the file again",
+                    "… and {count} more problems: fix these first, then check the file again",
+                    more,
+                ).format(count=more)
+            )
+        super().__init__(head + ":\n" + "\n".join(lines))
+
+
+class CountSheetError(InputError):
+    """A count sheet has problems, and no stock was changed: all of them are listed, or the
+    first ``problems`` of ``total`` (like :class:`CatalogError`)."""
+
+    def __init__(self, problems: Sequence[Problem], total: int | None = None):
+        self.problems = tuple(problems)
+        self.total = max(total or 0, len(self.problems))
+        head = ngettext(
+            "{count} problem in the count sheet; no stock was changed",
+            "{count} problems in the count sheet; no stock was changed",
+            self.total,
+        ).format(count=self.total)
+        lines = [f"  {p}" for p in self.problems]
+        more = self.total - len(self.problems)
+        if more:
+            lines.append(
+                "  "
+                + ngettext(
+                    "… and {count} more problem: fix these first, then check the file again",
+                    "… and {count} more problems: fix these first, then check the file again",
+                    more,
+                ).format(count=more)
+            )
+        super().__init__(head + ":\n" + "\n".join(lines))
 
 
 class LockedError(ListsyncError):
@@ -151,6 +195,13 @@ class RejectedError(ChannelError):
     def __init__(self, message: str, *, channel: str = "", call: str = "", sku: str = ""):
         super().__init__(message, channel=channel, call=call)
         self.sku = sku
+
+
+class NotListable(RejectedError):
+    """This item cannot be sent as it stands, and the marketplace never saw it: a check on
+    this computer (the catalog, the mapping file, a photo) found why. The person fixes the
+    catalog; retrying as it is will not help. Adapters raise it for what they find before
+    any call, so the core never reports it as the marketplace's refusal."""
 
 
 class UnknownOutcome(ChannelError):

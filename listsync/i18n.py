@@ -27,7 +27,9 @@ from __future__ import annotations
 import gettext
 import locale
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DOMAIN = "listsync"
@@ -78,29 +80,53 @@ def pick_language(configured: str | None = None, environ: Mapping[str, str] | No
 
 _language = "en"
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+# the language of one context only (a web request, the sync it started), over the process's
+_here: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar(
+    "listsync_language", default=None
+)
+
+
+def _load(code: str) -> tuple[str, gettext.NullTranslations]:
+    language = "vi" if language_code(code) == "vi" else "en"
+    translation = (
+        gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+        if language != "en"
+        else gettext.NullTranslations()
+    )
+    return language, translation
 
 
 def set_language(code: str) -> None:
     """Speak ``code`` (``vi`` or ``en``) from now on; anything else means English."""
     global _language, _translation
-    _language = "vi" if language_code(code) == "vi" else "en"
-    _translation = (
-        gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[_language], fallback=True)
-        if _language != "en"
-        else gettext.NullTranslations()
-    )
+    _language, _translation = _load(code)
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Speak ``code`` in this context only (one web request, or a thread started with its
+    context), whatever the rest of the process speaks: two people may read ``listsync web``
+    at once, one in Vietnamese and one in English."""
+    token = _here.set(_load(code))
+    try:
+        yield
+    finally:
+        _here.reset(token)
 
 
 def current_language() -> str:
-    return _language
+    here = _here.get()
+    return here[0] if here is not None else _language
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    here = _here.get()
+    return (here[1] if here is not None else _translation).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    here = _here.get()
+    return (here[1] if here is not None else _translation).ngettext(singular, plural, n)
 
 
 set_language(pick_language())

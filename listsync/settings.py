@@ -10,12 +10,16 @@ as the user wrote it (a TOML key or an environment variable) and never shows a v
 from __future__ import annotations
 
 import difflib
+import io
+import json
 import os
 import re
+import stat
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -43,7 +47,7 @@ from pydantic_settings import (
 )
 
 from listsync.channel.contract import ChannelSettings
-from listsync.errors import ConfigError
+from listsync.errors import ConfigError, ListsyncError
 from listsync.i18n import _
 from listsync.sync.stock_rules import StockRule
 
@@ -135,6 +139,8 @@ class SyncOptions(BaseModel):
     mass_change_share: float = Field(default=0.5, gt=0, le=1)  # guard: share of listings
     # read what each marketplace shows and correct what drifted: every Nth sync (0: never)
     reconcile_every: int = Field(default=1, ge=0)
+    # false: a product whose OCOP certificate has expired is not published (reported to fix)
+    publish_expired_ocop: bool = True
 
 
 class StockOptions(BaseModel):
@@ -174,6 +180,10 @@ class Settings(BaseSettings):
     log_dir: Path = Path("logs")
     photo_dirs: list[Path] = Field(default_factory=list)
     ledger_key: SecretStr | None = Field(default=None, repr=False)  # seals tokens in the ledger
+    # `listsync web` opened to other computers: the password's scrypt hash and the key that
+    # signs its sessions, both written to .env by `listsync web --set-password`
+    web_password_hash: SecretStr | None = Field(default=None, repr=False)
+    web_session_secret: SecretStr | None = Field(default=None, repr=False)
     overlap_minutes: int = Field(default=60, ge=0)
     backfill_days: int = Field(default=30, ge=0)
     usd_vnd_rate: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
@@ -197,13 +207,14 @@ class Settings(BaseSettings):
         finally:
             _TRACE.reset(token)
         self._origins = trace
-        origin = trace.get(("ledger_key",))
-        if origin is not None and origin.style == "toml":
-            raise ConfigError(
-                _("{label} is a secret: keep it only in {env} as {var}=…").format(
-                    label=origin.label(("ledger_key",)), env=self.env_file, var=LEDGER_KEY_VAR
+        for key in ENV_ONLY:
+            origin = trace.get((key,))
+            if origin is not None and origin.style == "toml":
+                raise ConfigError(
+                    _("{label} is a secret: keep it only in {env} as {var}=…").format(
+                        label=origin.label((key,)), env=self.env_file, var=_ENV.name((key,))
+                    )
                 )
-            )
 
     @classmethod
     def settings_customise_sources(
@@ -295,6 +306,16 @@ def load_settings(workspace: Path | None = None, **overrides: Any) -> Settings:
         message = _("workspace {folder} does not exist: create one with `listsync init {folder}`")
         raise ConfigError(message.format(folder=folder))
     return Settings(workspace=folder, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def workspace_zone(workspace: Path | None = None) -> ZoneInfo:
+    """The time zone dates are counted in where ``workspace`` is (found as
+    :func:`load_settings` finds it): its ``timezone``, or the default one when there are no
+    settings to read (a catalog file checked outside any workspace)."""
+    try:
+        return load_settings(workspace).tz
+    except ListsyncError:
+        return ZoneInfo(str(Settings.model_fields["timezone"].default))
 
 
 def _too_open(path: Path) -> bool:
@@ -410,6 +431,15 @@ def _toml_section(config_file: Path, name: str) -> dict[str, Any]:
     return section if isinstance(section, dict) else {}
 
 
+def not_configured(name: str, config_file: Path) -> str:
+    """Where to set up a channel that has no section: the workspace's own file, whose
+    commented examples (written by ``listsync init``) show each channel's keys."""
+    return _(
+        "channel {name} is not configured: add a [channels.{name}] section to {config}"
+        " (listsync init writes a commented example of it there)"
+    ).format(name=name, config=config_file)
+
+
 def channel_settings(
     settings: Settings, name: str, model: type[ChannelSettings]
 ) -> ChannelSettings:
@@ -421,11 +451,7 @@ def channel_settings(
     """
     section, config_file = settings.channels.get(name), settings.config_file
     if section is None:
-        message = _(
-            "channel {name} is not configured: add a [channels.{name}] section to"
-            " listsync.toml (see config/listsync.example.toml)"
-        )
-        raise ConfigError(message.format(name=name))
+        raise ConfigError(not_configured(name, config_file))
     secrets, base = _secret_keys(model) & section.keys(), ("channels", name)
     in_toml = _secret_keys(model) & _toml_section(config_file, name).keys()
     for key in sorted(in_toml if _too_open(config_file) else ()):
@@ -467,7 +493,7 @@ ENV_TEMPLATE = """\
 """
 
 _TOML_TEMPLATE = """\
-# listsync workspace. Every key is explained in listsync.example.toml (listsync's config/).
+# listsync workspace. Its end shows each marketplace's section, commented out.
 # Secrets (partner_key, app_secret, client_secret) go in .env, never here.
 
 catalog = "{catalog}"
@@ -475,29 +501,96 @@ timezone = "Asia/Ho_Chi_Minh"
 
 {language}
 
-# To sell on a marketplace, remove the "# " of its section and fill it in.
+# To sell on a marketplace, remove the "# " at the start of each line of its section and
+# fill them in; its secret goes in .env, on the line made for it there. Ids go in quotes.
+# `listsync auth <channel>` then connects the shop and prints its shop_id. Every section
+# also takes base_url (the API address), timeout_seconds, rate_per_second, max_attempts
+# and mapping_file (that marketplace's categories and attributes).
+
+# Shopee: partner_id from the Shopee Open Platform console; its secret is partner_key.
 # [channels.shopee]
 # enabled = true
 # partner_id = "1000001"
 # shop_id = "2000001"
+
+# Lazada: app_key from the Lazada Open Platform console; its secret is app_secret.
+# [channels.lazada]
+# enabled = true
+# app_key = "100001"
+# shop_id = "VN1234567"
+
+# Tiki: client_id from Tiki's Open API console; its secret is client_secret. app_type is
+# "public" (the shop owner approves on Tiki's consent page) or "in_house" (no browser);
+# warehouse_id is the seller warehouse whose stock listsync sets; image_base_url is where
+# the workspace's photos are on the web (Tiki takes photo addresses, not files).
+# [channels.tiki]
+# enabled = true
+# client_id = "your-client-id"
+# app_type = "public"
+# shop_id = "123456"
+# warehouse_id = 384741
+# image_base_url = "https://example.vn/anh"
+
+# Alibaba.com: app_key from the Alibaba.com Open Platform console; its secret is
+# app_secret. inventory_code is the warehouse whose stock listsync moves ("": the
+# product's own); product_type is "wholesale" (online orders, stock) or "sourcing".
+# [channels.alibaba]
+# enabled = true
+# app_key = "500001"
+# shop_id = "2508412730"
+# inventory_code = "VN_HAN_DEFAULT"
+# product_type = "wholesale"
 """
 
 # The same workspace file for a Vietnamese-speaking clerk: the comments in Vietnamese.
 _TOML_TEMPLATE_VI = """\
-# Thư mục làm việc của listsync. Mọi mục cài đặt được giải thích trong listsync.example.toml
-# (thư mục config/ của listsync). Thông tin bí mật (partner_key, app_secret, client_secret)
-# ghi trong .env, không bao giờ ghi ở đây.
+# Thư mục làm việc của listsync. Cuối tệp có mẫu cài đặt của từng sàn. Thông tin bí mật
+# (partner_key, app_secret, client_secret) ghi trong .env, không bao giờ ghi ở đây.
 
 catalog = "{catalog}"
 timezone = "Asia/Ho_Chi_Minh"
 
 {language}
 
-# Muốn bán trên một sàn, xóa "# " ở đầu các dòng của sàn đó rồi điền thông tin.
+# Muốn bán trên một sàn, xóa "# " ở đầu mỗi dòng của mục cài đặt sàn đó rồi điền thông
+# tin; thông tin bí mật của sàn ghi vào .env, ở dòng dành sẵn cho nó. Mã số ghi trong
+# ngoặc kép. Sau đó `listsync auth <kênh>` kết nối gian hàng và cho biết shop_id. Mục nào
+# cũng có thể thêm base_url (địa chỉ API), timeout_seconds, rate_per_second, max_attempts
+# và mapping_file (ngành hàng và thuộc tính của sàn đó).
+
+# Shopee: partner_id lấy ở Shopee Open Platform; thông tin bí mật là partner_key.
 # [channels.shopee]
 # enabled = true
 # partner_id = "1000001"
 # shop_id = "2000001"
+
+# Lazada: app_key lấy ở Lazada Open Platform; thông tin bí mật là app_secret.
+# [channels.lazada]
+# enabled = true
+# app_key = "100001"
+# shop_id = "VN1234567"
+
+# Tiki: client_id lấy ở Tiki Open API; thông tin bí mật là client_secret. app_type là
+# "public" (chủ gian hàng cấp quyền trên trang của Tiki) hoặc "in_house" (không cần trình
+# duyệt); warehouse_id là kho của người bán mà listsync đặt tồn kho; image_base_url là địa
+# chỉ web chứa ảnh sản phẩm của thư mục làm việc (Tiki nhận địa chỉ ảnh, không nhận tệp).
+# [channels.tiki]
+# enabled = true
+# client_id = "your-client-id"
+# app_type = "public"
+# shop_id = "123456"
+# warehouse_id = 384741
+# image_base_url = "https://example.vn/anh"
+
+# Alibaba.com: app_key lấy ở Alibaba.com Open Platform; thông tin bí mật là app_secret.
+# inventory_code là kho mà listsync thay đổi tồn kho ("": kho của chính sản phẩm);
+# product_type là "wholesale" (bán sỉ trực tuyến, có tồn kho) hoặc "sourcing".
+# [channels.alibaba]
+# enabled = true
+# app_key = "500001"
+# shop_id = "2508412730"
+# inventory_code = "VN_HAN_DEFAULT"
+# product_type = "wholesale"
 """
 
 ENV_NOTE_VI = """\
@@ -529,27 +622,216 @@ def write_workspace_template(
 
     ``language`` is the one the person making it speaks (``vi`` or ``en``): ``vi`` is written
     as the workspace's ``language``; otherwise the line is there, commented out. If either
-    file exists, nothing is written unless ``force``.
+    file exists, nothing is written unless ``force``, and even then nothing set in them is
+    lost (see :func:`init_workspace_files`). Returns the files written.
+    """
+    made = init_workspace_files(dir, force=force, catalog=catalog, language=language)
+    return [outcome.path for outcome in made if outcome.how != "kept"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What ``listsync init`` did with one of the workspace's files.
+
+    ``how`` is ``new`` (there was none), ``refreshed`` (the template again, holding every
+    setting or secret the old file held), ``replaced`` (the old file could not be read as
+    settings, so the template alone), or ``kept`` (left as it was: it already was the
+    template with its settings, or what it holds could not be carried over exactly).
+    ``backup`` is where the old file was saved, beside it, before it was written over.
+    """
+
+    path: Path
+    how: Literal["new", "refreshed", "replaced", "kept"]
+    backup: Path | None = None
+
+
+def init_workspace_files(
+    dir: Path, *, force: bool = False, catalog: str = "catalog.yaml", language: str = "en"
+) -> list[FileOutcome]:
+    """``listsync.toml`` and ``.env`` made from the templates, for ``listsync init``.
+
+    With ``force``, an existing file is never simply overwritten: what was set in it (every
+    setting, the channels' sections as written, every secret, the ledger key above all:
+    without it the shops' sealed tokens cannot be opened) is carried into the fresh
+    template, and the old file is first saved beside it under a dated name, readable by its
+    owner only. A file that already is the template with its settings is left alone.
     """
     dir.mkdir(parents=True, exist_ok=True)
     config_file, env_file = dir / CONFIG_NAME, dir / ENV_NAME
     existing = [str(path) for path in (config_file, env_file) if path.exists()]
     if existing and not force:
-        message = _("not overwriting {files}: use --force to replace them")
+        message = _(
+            "not overwriting {files}: use --force to refresh them (what you set in them is"
+            " kept, and the old files are saved beside them)"
+        )
         raise ConfigError(message.format(files=", ".join(existing)))
+    vietnamese = language == "vi"
+    if config_file.exists():
+        config = _refresh(config_file, *_carried_config(config_file, catalog, language))
+    else:
+        config_file.write_text(_toml_template(catalog, language), encoding="utf-8")
+        config = FileOutcome(config_file, "new")
+    if env_file.exists():
+        env = _refresh(env_file, *_carried_env(env_file, vietnamese))
+    else:
+        _write_new(env_file, _env_template(vietnamese).encode())
+        env = FileOutcome(env_file, "new")
+    return [config, env]
+
+
+def _toml_template(catalog: str, language: str, more: Sequence[str] = ()) -> str:
+    """The listsync.toml template; ``more`` are lines of settings to add after its own."""
     vietnamese = language == "vi"
     template = _TOML_TEMPLATE_VI if vietnamese else _TOML_TEMPLATE
     lines = _LANGUAGE_LINES["vi" if vietnamese else "en"]
-    config_file.write_text(template.format(catalog=catalog, language=lines), encoding="utf-8")
-    env_file.unlink(missing_ok=True)  # made anew, so an old file's loose mode does not survive
+    if more:
+        lines += "\n\n" + "\n".join(more)
+    return template.format(catalog=catalog, language=lines)
+
+
+def _env_template(
+    vietnamese: bool, kept: Mapping[str, str | None] | None = None, lines: Sequence[str] = ()
+) -> str:
+    """The .env template; the example lines of the secrets in ``kept`` give way to
+    ``lines``, the ones that set them; the ledger key is ``kept``'s, else a new one."""
+    kept = kept or {}
+    template = [
+        line
+        for line in ENV_TEMPLATE.splitlines()
+        if not (line.startswith("# ") and _env_name(line[2:]) in kept)
+    ]
+    text = ((ENV_NOTE_VI + "\n") if vietnamese else "") + "\n".join(template) + "\n"
+    text += ("\n" + "\n".join(lines) + "\n") if lines else ""
+    return text + _key_line(kept.get(LEDGER_KEY_VAR) or None, vietnamese=vietnamese)
+
+
+_TABLE_HEADER = re.compile(r"\s*\[\[?\s*[\w\"'. -]+\]\]?\s*(#.*)?")
+_TOML_ASSIGNMENT = re.compile(r"([A-Za-z0-9_-]+)\s*=")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+Carried = tuple[str | None, Literal["refreshed", "replaced", "kept"]]
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    """A value tomllib read, written back as TOML (what comes out is read back to check)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml_value, value)) + "]"
+    if isinstance(value, dict):
+        return (
+            "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        )
+    return str(value.isoformat())  # a date, a time or a date-time
+
+
+def _carried_config(config_file: Path, catalog: str, language: str) -> Carried:
+    """The template holding every setting of ``config_file``: its keys in the template's
+    places (or after them), then its tables as written, comments included."""
+    try:
+        old_text = config_file.read_text(encoding="utf-8-sig")
+        old = tomllib.loads(old_text)
+    except UnicodeDecodeError:
+        return None, "kept"
+    except tomllib.TOMLDecodeError:
+        return _toml_template(catalog, language), "replaced"
+    lines = old_text.splitlines()
+    first = next((i for i, line in enumerate(lines) if _TABLE_HEADER.fullmatch(line)), len(lines))
+    try:
+        top = tomllib.loads("\n".join(lines[:first]))
+    except tomllib.TOMLDecodeError:
+        return None, "kept"
+    if old.get("language") in ("vi", "en"):
+        language = old["language"]
+    own = [_TOML_ASSIGNMENT.match(line) for line in _toml_template(catalog, language).splitlines()]
+    placed = {found[1] for found in own if found}
+    rest = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in top.items() if k not in placed]
+    fresh = _toml_template(catalog, language, rest).splitlines()
+    for index, line in enumerate(fresh):
+        found = _TOML_ASSIGNMENT.match(line)
+        if found and found[1] in top:
+            fresh[index] = f"{_toml_key(found[1])} = {_toml_value(top[found[1]])}"
+    start = first  # the comments just above the first table belong to it
+    while start > 0 and lines[start - 1].lstrip().startswith("#"):
+        start -= 1
+    if set(lines[start:first]) <= set(fresh):  # the template's own example, already there
+        start = first
+    tables = "\n".join(lines[start:]).strip("\n")
+    text = "\n".join(fresh) + "\n" + (f"\n{tables}\n" if tables else "")
+    try:
+        same = tomllib.loads(text) == {**tomllib.loads(_toml_template(catalog, language)), **old}
+    except tomllib.TOMLDecodeError:
+        same = False
+    return (text, "refreshed") if same else (None, "kept")
+
+
+def _carried_env(env_file: Path, vietnamese: bool) -> Carried:
+    """The template holding every line of ``env_file`` that sets something, the ledger key
+    in the template's own place."""
+    from dotenv import dotenv_values
+
+    try:
+        old_text = env_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "kept"
+    old = dotenv_values(stream=io.StringIO(old_text))
+    lines = [
+        line
+        for line in old_text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#") and _env_name(line) != LEDGER_KEY_VAR
+    ]
+    text = _env_template(vietnamese, old, lines)
+    carried = dotenv_values(stream=io.StringIO(text))
+    same = all(carried.get(name) == value for name, value in old.items())
+    return (text, "refreshed") if same else (None, "kept")
+
+
+def _env_name(line: str) -> str:
+    return line.strip().removeprefix("export ").split("=", 1)[0].strip()
+
+
+def _write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """A file that must not exist yet, born with ``mode`` (never chmod-ed afterwards)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    with os.fdopen(os.open(env_file, flags, 0o600), "wb") as out:
-        out.write(((ENV_NOTE_VI + "\n") if vietnamese else "").encode() + ENV_TEMPLATE.encode())
-        out.write(_key_line(vietnamese=vietnamese).encode())
-    return [config_file, env_file]
+    with os.fdopen(os.open(path, flags, mode), "wb") as out:
+        out.write(data)
+
+
+def _refresh(
+    path: Path, text: str | None, how: Literal["refreshed", "replaced", "kept"]
+) -> FileOutcome:
+    """``text`` in place of ``path`` (``None``: keep it), the old file saved first."""
+    old = path.read_bytes()
+    if text is None or text.encode() == old:
+        return FileOutcome(path, "kept")
+    stamp, count = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}", 1
+    backup = path.with_name(f"{path.name}.bak-{stamp}")
+    while backup.exists():
+        count += 1
+        backup = path.with_name(f"{path.name}.bak-{stamp}-{count}")
+    _write_new(backup, old)
+    # a .env is private whatever it was; listsync.toml keeps its mode (private if it
+    # holds secrets, as listsync asks)
+    mode = 0o600 if path.name == ENV_NAME else stat.S_IMODE(path.stat().st_mode)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _write_new(partial, text.encode(), mode)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return FileOutcome(path, how, backup)
 
 
 LEDGER_KEY_VAR = f"{ENV_PREFIX}LEDGER_KEY"
+ENV_ONLY = ("ledger_key", "web_password_hash", "web_session_secret")  # refused in listsync.toml
 
 
 def _key_line(key: str | None = None, *, vietnamese: bool = False) -> str:
@@ -583,11 +865,33 @@ def ensure_ledger_key(settings: Settings) -> SecretStr:
         out.write(_key_line(key).encode())
     settings.ledger_key = SecretStr(key)
     return settings.ledger_key
+
+
+def save_env_values(settings: Settings, values: Mapping[str, str]) -> None:
+    """Set ``values`` (variable → value) in the workspace's private .env.
+
+    A line already setting one of them is replaced, every other line is kept as it is, and
+    the new file takes the old one's place in one step, readable by its owner only.
+    """
     env_file = settings.env_file
     check_private_file(env_file)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
-    line = _key_line()
-    with os.fdopen(os.open(env_file, flags, 0o600), "ab") as out:
-        out.write(line.encode())
-    settings.ledger_key = SecretStr(line.rsplit("=", 1)[1].strip())
-    return settings.ledger_key
+    try:
+        lines = env_file.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        lines = []
+    pattern = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+    kept = [
+        line
+        for line in lines
+        if not ((found := pattern.match(line)) and found[1].upper() in {k.upper() for k in values})
+    ]
+    kept += [f"{name}={value}" for name, value in values.items()]
+    partial = env_file.with_name(f".{env_file.name}.partial")
+    partial.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        with os.fdopen(os.open(partial, flags, 0o600), "wb") as out:
+            out.write(("\n".join(kept) + "\n").encode("utf-8"))
+        os.replace(partial, env_file)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -8,22 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listsync.catalog.model import Catalog
+from listsync.catalog.model import Catalog, Product
+from listsync.catalog.ocop import WARN_AHEAD, CertificateDue, certificates_due, local_today
+from listsync.catalog.sku_index import SkuProblem
 from listsync.channel.contract import Channel, ChannelContext, ChannelSettings
 from listsync.channel.registry import Registry, default_registry
 from listsync.clock import Clock, SystemClock
-from listsync.errors import ConfigError, InputError
+from listsync.errors import ConfigError, CountSheetError, InputError
 from listsync.i18n import _
 from listsync.ledger.backups import backups, check_backup, default_dir, restore
 from listsync.ledger.database import Ledger
-from listsync.ledger.records import ImportSummary, Movement, MovementReason
+from listsync.ledger.records import ImportSummary
+from listsync.ledger.stock_counts import Count, StockCountPlan, negative_message
 from listsync.ledger.tokens import LedgerTokenStore
-from listsync.settings import Settings, channel_settings, ensure_ledger_key, load_settings
+from listsync.settings import (
+    Settings,
+    channel_settings,
+    ensure_ledger_key,
+    load_settings,
+    not_configured,
+)
 from listsync.sync.runlock import run_lock
 
 if TYPE_CHECKING:
@@ -31,6 +40,8 @@ if TYPE_CHECKING:
     from listsync.sync.engine import SyncEngine
 
 REMOVAL_GUARD = 0.5
+LISTED_PROBLEMS = 1000
+"""A count sheet's problems beyond this many (in row order) are counted, not listed."""
 CONFIG_NAME = "listsync.toml"
 
 
@@ -113,7 +124,7 @@ class Workspace:
         self.close()
         self.__dict__.pop("ledger", None)
         self.__dict__.pop("tokens", None)
-        with run_lock(path, "restore", self.clock):
+        with run_lock(path, "restore", self.clock, self.settings.tz):
             moved = restore(path, backup, self.clock.now())
         return backup, moved
 
@@ -157,16 +168,97 @@ class Workspace:
             return plan
         return self.ledger.upsert_products(catalog.products)
 
+    def certificates_due(
+        self, products: Sequence[Product] | None = None, within: timedelta = WARN_AHEAD
+    ) -> list[CertificateDue]:
+        """The OCOP certificates that have expired, or expire within ``within``, as of
+        today here (``timezone``): of ``products``, else of the catalog in the ledger."""
+        products = self.ledger.products() if products is None else products
+        return certificates_due(products, local_today(self.clock.now(), self.settings.tz), within)
+
     # -- stock ------------------------------------------------------------------------
     def set_stock(self, sku: str, quantity: int, note: str = "") -> int:
+        """Record a count of one SKU; returns the change."""
+        if quantity < 0:
+            raise InputError(
+                _("stock not changed: {problems}").format(
+                    problems=_(
+                        "a count cannot be negative (got {value}); to take units away, use: "
+                        "listsync stock add {sku} {value}"
+                    ).format(value=quantity, sku=sku)
+                )
+            )
         return self.ledger.set_stock(sku, quantity, note)
 
-    def add_stock(self, sku: str, delta: int, note: str = "") -> int:
+    def add_stock(
+        self, sku: str, delta: int, note: str = "", *, allow_negative: bool = False
+    ) -> int:
+        """Add (or take away) units of one SKU; returns the new on hand. Taking away more
+        than there is is refused (:class:`NegativeStock`) unless ``allow_negative``."""
         if delta == 0:
             raise InputError(_("adding 0 changes nothing; give a positive or negative number"))
-        movement = Movement(sku=sku, delta=delta, reason=MovementReason.MANUAL, note=note)
-        self.ledger.add_movements([movement])
-        return self.ledger.on_hand([sku])[sku]
+        counts = [Count(sku, delta)]
+        changes = self.ledger.count_stock(
+            counts, add=True, note=note, allow_negative=allow_negative
+        )
+        return changes[0].new_on_hand
+
+    def unit_sku(self, sku: str) -> str:
+        """``sku`` as the catalog spells it (any unit ever imported), or an InputError saying
+        what was probably meant, or which variants a product with variants has."""
+        try:
+            return self.ledger.sku_index(include_inactive=True).resolve(sku)
+        except SkuProblem as problem:
+            raise InputError(str(problem)) from None
+
+    def plan_stock_count(self, path: Path, *, add: bool = False) -> StockCountPlan:
+        """Read a count sheet and work out every SKU's change, writing nothing.
+
+        Every mistake in the sheet (and, with ``add``, every SKU it would take below 0)
+        is raised at once as a :class:`CountSheetError`.
+        """
+        from listsync.catalog.count_sheet import read_count_sheet
+
+        sheet = read_count_sheet(path, self.ledger.sku_index(), add=add)
+        counts = tuple(
+            Count(line.sku, line.quantity, line.row)
+            for line in sheet.lines
+            if line.quantity is not None
+        )
+        changes = self.ledger.count_stock(counts, add=add, dry_run=True, allow_negative=True)
+        for change in changes:
+            if change.goes_negative:
+                sheet.report(change.row, negative_message(change))
+        if sheet.reading.problems:
+            problems = sheet.reading.sorted_problems()
+            raise CountSheetError(problems[:LISTED_PROBLEMS], total=len(problems))
+        return StockCountPlan(sheet.source, add, counts, changes, tuple(sheet.skipped))
+
+    def apply_stock_count(self, plan: StockCountPlan, note: str = "") -> StockCountPlan:
+        """Record a planned count in one transaction; the plan comes back with the changes
+        as made (a count is set against on hand as it is now, whatever sold since the
+        plan). The note defaults to the sheet's file name."""
+        note = note or Path(plan.source).name
+        changes = self.ledger.count_stock(plan.counts, add=plan.add, note=note)
+        return plan.done(changes, note)
+
+    def export_count_sheet(self, path: Path) -> int:
+        """Write a count sheet of every SKU with its on hand; returns how many rows."""
+        from listsync.catalog.count_sheet import SheetRow, write_count_sheet
+
+        on_hand = self.ledger.on_hand()
+        rows = [
+            SheetRow(
+                unit.sku,
+                product.name.vi or product.name.en,
+                ", ".join(f"{name}: {value}" for name, value in unit.options.items()),
+                on_hand.get(unit.sku, 0),
+            )
+            for product in self.ledger.products()
+            for unit in product.units()
+        ]
+        write_count_sheet(path, rows)
+        return len(rows)
 
     def stock_given(self, sku: str) -> list[str]:
         """How the stock figure each channel was last given for ``sku`` was reached, and the
@@ -256,6 +348,8 @@ class Workspace:
                 review_check=timedelta(minutes=sync.review_check_minutes),
                 circuit_failures=sync.circuit_failures,
                 mass_change_share=sync.mass_change_share,
+                publish_expired_ocop=sync.publish_expired_ocop,
+                tz=self.settings.tz,
             ),
             rules=dict(stock.channels),
         )
@@ -272,13 +366,34 @@ class Workspace:
         ]
         for name in names:
             if name not in self.settings.channels:
-                raise ConfigError(
-                    _(
-                        "channel {name} is not configured: add a [channels.{name}] section to "
-                        "listsync.toml (see config/listsync.example.toml)"
-                    ).format(name=name)
-                )
+                raise self._unknown_channel(name)
         return names
+
+    def _unknown_channel(self, name: str) -> ConfigError:
+        """A channel the settings do not have: the one meant, when the name is a typo of a
+        known one; where to add it, when its adapter is installed; else what there is."""
+        import difflib
+
+        configured, installed = list(self.settings.channels), self.registry.names()
+        if name not in installed:
+            known = list(dict.fromkeys([*configured, *installed]))
+            close = difflib.get_close_matches(name, known, n=1)
+            if close:
+                return ConfigError(
+                    _("there is no channel {name}; did you mean {close}?").format(
+                        name=name, close=close[0]
+                    )
+                )
+            return ConfigError(
+                _(
+                    "there is no channel {name} (configured: {configured}; installed: {installed})"
+                ).format(
+                    name=name,
+                    configured=", ".join(configured) or _("none"),
+                    installed=", ".join(installed) or _("none"),
+                )
+            )
+        return ConfigError(not_configured(name, self.settings.config_file))
 
     def channel_statuses(self) -> list[ChannelStatus]:
         names = sorted(set(self.registry.names()) | set(self.settings.channels))
@@ -295,7 +410,7 @@ class Workspace:
                 try:
                     token = self._token_state(name, self.channel_settings(name))
                 except ConfigError as exc:
-                    problem = str(exc).splitlines()[0]
+                    problem = str(exc)
             statuses.append(
                 ChannelStatus(
                     name,

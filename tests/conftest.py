@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +19,10 @@ from listsync.sandbox.harness import (
     SandboxResponse,
     SandboxServer,
 )
+from tests.browser import launched, screenshot_folder
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 class ItemsApp(SandboxApp):
@@ -71,3 +76,17 @@ class ItemsApp(SandboxApp):
 def items_server() -> Iterator[SandboxServer]:
     with SandboxServer(ItemsApp()) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the run (see tests/browser.py): skipped without chromium,
+    except in CI, where the browser tests always run."""
+    with launched() as running:
+        yield running
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: $LISTSYNC_SCREENSHOTS if set, else its tmp_path."""
+    return screenshot_folder(tmp_path)

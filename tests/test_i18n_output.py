@@ -97,7 +97,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 
         def run(name: str, *args: str, ok: bool = True) -> None:
             done = run_vi(root, *args)
-            assert (done.returncode == 0) == ok, f"{name}: {done.stdout}{done.stderr}"
+            # 3: done, but something to fix (the sample's OCOP certificates that have expired)
+            assert (done.returncode in (0, 3)) == ok, f"{name}: {done.stdout}{done.stderr}"
             shown[name] = done.stdout + done.stderr
 
         run("help", "--help")

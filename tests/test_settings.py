@@ -331,8 +331,8 @@ def test_missing_channel_section(ws: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         channel_settings(load_settings(ws), "tiki", ShopeeSettings)
     assert str(caught.value) == (
-        "channel tiki is not configured: add a [channels.tiki] section to listsync.toml"
-        " (see config/listsync.example.toml)"
+        f"channel tiki is not configured: add a [channels.tiki] section to {ws.resolve()}"
+        "/listsync.toml (listsync init writes a commented example of it there)"
     )
 
 

@@ -39,7 +39,7 @@ from listsync.channel.contract import (
     Order,
     RemoteListing,
 )
-from listsync.errors import RejectedError
+from listsync.errors import NotListable
 from listsync.i18n import _
 from listsync_alibaba import DEFAULT_RATE
 from listsync_alibaba.auth import TokenKeeper
@@ -117,7 +117,7 @@ class AlibabaChannel:
 
     def _checked(self, draft: Draft) -> Draft:
         if not draft.ok:
-            raise RejectedError(
+            raise NotListable(
                 _("{sku} cannot be listed on Alibaba.com: {problems}").format(
                     sku=draft.product_sku, problems="; ".join(str(p) for p in draft.problems)
                 ),

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from listsync.channel.consent import code_refused
 from listsync.errors import (
     AuthError,
     ChannelError,
@@ -48,7 +49,8 @@ TOKEN_REFUSED = {
     "isv.invalid-session",
     "isv.session-expired",
 }
-AUTH_ENDED = {"IllegalRefreshToken", "InvalidCode", "IllegalAuthCode", "InvalidRefreshToken"}
+AUTH_ENDED = {"IllegalRefreshToken", "InvalidRefreshToken"}
+CODE_REFUSED = {"InvalidCode", "IllegalAuthCode"}
 BAD_APP = {
     "IncompleteSignature",
     "InvalidSignature",
@@ -166,6 +168,8 @@ def from_error(error: Mapping[str, Any], *, call: str, sku: str = "") -> Channel
             channel=CHANNEL,
             call=call,
         )
+    if codes & CODE_REFUSED:  # only the first token exchange sends a code
+        return code_refused("Alibaba.com", CHANNEL, said, call=call)
     if codes & AUTH_ENDED:
         return AuthError(
             _("Alibaba no longer accepts this shop's authorization ({said}): {fix}").format(

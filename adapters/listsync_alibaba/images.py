@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import requests
 
 from listsync.catalog.photos import photo_type
+from listsync.channel.faults import photo_error
 from listsync.channel.upload_cache import UploadCache
-from listsync.errors import RejectedError
+from listsync.errors import NotListable, RejectedError
 from listsync.i18n import _
 from listsync_alibaba.client import AlibabaClient, field
 from listsync_alibaba.errors import CHANNEL
@@ -42,8 +43,9 @@ class ImageStore:
         key = "sha256:" + hashlib.sha256(data).hexdigest()
         return self.cache.get(key) or self.cache.remember(key, self._upload(name, data, sku))
 
-    def _refuse(self, message: str, sku: str) -> RejectedError:
-        return RejectedError(message, channel=CHANNEL, call="upload_image", sku=sku)
+    def _refuse(self, message: str, sku: str) -> NotListable:
+        """A photo found unusable here, before any call: the catalog's to fix."""
+        return NotListable(message, channel=CHANNEL, call="upload_image", sku=sku)
 
     def _read(self, ref: str, sku: str) -> tuple[bytes, str]:
         if urlsplit(ref).scheme in ("http", "https"):
@@ -51,11 +53,14 @@ class ImageStore:
                 response = requests.get(ref, timeout=FETCH_TIMEOUT)
                 response.raise_for_status()
             except requests.RequestException as exc:
-                raise self._refuse(
+                raise photo_error(
                     _("cannot fetch photo {url} of {sku}: {error}").format(
                         url=ref, sku=sku, error=exc
                     ),
-                    sku,
+                    exc,
+                    channel=CHANNEL,
+                    call="upload_image",
+                    sku=sku,
                 ) from None
             data = response.content
             name = Path(urlsplit(ref).path).name or "photo"

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from listsync.channel.consent import code_refused
 from listsync.errors import (
     AuthError,
     ChannelError,
@@ -67,7 +68,10 @@ EXPLAIN = {
     "200": _("the Lazada item id is missing"),
     "207": _("the Lazada item does not exist in this shop any more"),
     "208": _("the Lazada item does not exist in this shop any more"),
-    "201": _("the Lazada category id is not valid (see config/lazada/categories.yaml)"),
+    "201": _(
+        "the Lazada category id is not valid: check the category in the mapping file"
+        " (mapping_file in [channels.lazada])"
+    ),
     "204": _("too many SKUs in one price/stock call"),
     "300": _("the image format is not supported (JPG or PNG only)"),
     "301": _("Lazada could not fetch the image"),
@@ -175,7 +179,9 @@ def from_body(body: Mapping[str, Any], *, call: str, sku: str = "") -> ChannelEr
             channel=CHANNEL,
             call=call,
         )
-    if code in ("IllegalRefreshToken", "InvalidCode", "AUTH_TYPE_UNSUPPORTED"):
+    if code == "InvalidCode":  # only the first token exchange sends a code
+        return code_refused("Lazada", CHANNEL, said, call=call)
+    if code in ("IllegalRefreshToken", "AUTH_TYPE_UNSUPPORTED"):
         return AuthError(
             _("Lazada no longer accepts this shop's authorization ({said}): {fix}").format(
                 said=said, fix=REAUTHORIZE

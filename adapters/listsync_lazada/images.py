@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from listsync.catalog.photos import photo_type
 from listsync.channel.upload_cache import UploadCache
-from listsync.errors import RejectedError
+from listsync.errors import NotListable
 from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL
@@ -54,7 +54,7 @@ class ImageStore:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise RejectedError(
+            raise NotListable(
                 _("cannot read image {path} of {sku}: {error}").format(
                     path=path, sku=sku, error=exc.strerror or exc
                 ),
@@ -63,7 +63,7 @@ class ImageStore:
                 sku=sku,
             ) from None
         if len(data) > MAX_BYTES:
-            raise RejectedError(
+            raise NotListable(
                 _("image {path} of {sku} is {size:,} bytes; Lazada takes at most 3 MB").format(
                     path=path, sku=sku, size=len(data)
                 ),
@@ -72,7 +72,7 @@ class ImageStore:
                 sku=sku,
             )
         if photo_type(data) not in ("jpeg", "png"):
-            raise RejectedError(
+            raise NotListable(
                 _(
                     "image {path} of {sku} is not a JPEG or PNG photo, the kinds Lazada takes"
                 ).format(path=path, sku=sku),

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from listsync.channel.contract import Draft, ListingState, RemoteListing
-from listsync.errors import RejectedError, UnknownOutcome
+from listsync.errors import NotListable, UnknownOutcome
 from listsync.i18n import _
 from listsync_lazada.client import LazadaClient
 from listsync_lazada.errors import CHANNEL, LazadaRejected
@@ -144,7 +144,7 @@ class Listings:
             known = self._attributes[category] = category_attributes(body.data)
         problems = attribute_problems(product.get("Attributes") or {}, known)
         if problems:
-            raise RejectedError(
+            raise NotListable(
                 _("{sku} cannot be listed on Lazada: {problems}").format(
                     sku=draft.product_sku, problems="; ".join(problems)
                 ),
@@ -156,7 +156,7 @@ class Listings:
     def _tree(self, draft: Draft) -> dict[str, Any]:
         """The draft's payload with every image reference replaced by Lazada's URL."""
         if not draft.ok:
-            raise RejectedError(
+            raise NotListable(
                 _("{sku} cannot be listed on Lazada: {problems}").format(
                     sku=draft.product_sku, problems="; ".join(str(p) for p in draft.problems)
                 ),

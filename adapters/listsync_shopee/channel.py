@@ -59,6 +59,7 @@ class ShopeeChannel:
             self.client,
             context.workspace / ".listsync-cache" / "shopee-images.json",
             namespace=f"{settings.partner_id}@{host}",
+            root=context.workspace,
         )
         self.listings = Listings(self.client, self.images, self.mapping)
         self.offers = OfferWriter(self.client, self.listings)

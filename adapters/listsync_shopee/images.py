@@ -20,12 +20,14 @@ from typing import Any
 
 import requests
 
+from listsync.channel.faults import photo_error
 from listsync.errors import RejectedError
 from listsync.http import MalformedReply
 from listsync.i18n import _
 from listsync_shopee import signing
 from listsync_shopee.client import ShopeeClient
 from listsync_shopee.errors import CHANNEL, Subject
+from listsync_shopee.mapping import photo_path
 from listsync_shopee.replies import UploadedImage, UploadReply
 
 log = logging.getLogger("listsync.shopee")
@@ -34,10 +36,11 @@ CONTENT_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png
 
 
 class ImageStore:
-    def __init__(self, client: ShopeeClient, cache_file: Path, namespace: str):
+    def __init__(self, client: ShopeeClient, cache_file: Path, namespace: str, root: Path):
         self.client = client
         self.cache_file = cache_file
         self.namespace = namespace
+        self.root = root  # the workspace: a photo's relative name is read from there
         self._lock = threading.Lock()
         self._known: dict[str, str] | None = None
 
@@ -77,12 +80,13 @@ class ImageStore:
                 response = requests.get(source, timeout=self.client.http.timeout)
                 response.raise_for_status()
                 return response.content
-            return Path(source).read_bytes()
+            return photo_path(source, self.root).read_bytes()
         except (OSError, requests.RequestException) as exc:
-            raise RejectedError(
+            raise photo_error(
                 _("photo {source} of SKU {sku} cannot be read: {error}").format(
                     source=source, sku=subject.sku, error=type(exc).__name__
                 ),
+                exc,
                 channel=CHANNEL,
                 call="upload_image",
                 sku=subject.sku,

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from listsync.catalog.model import sku_key as _key
 from listsync.channel.contract import Draft, ListingState, RemoteListing
-from listsync.errors import RejectedError, UnknownOutcome
+from listsync.errors import NotListable, RejectedError, UnknownOutcome
 from listsync.i18n import _
 from listsync.replies import parse_reply
 from listsync_shopee.categories import AttributeSpec, CategoryMap, Limits, attribute_tree
@@ -336,7 +336,7 @@ class Listings:
         if wanted and not units:
             units = self._init_models(item_id, draft, subject)
         elif {_key(s) for s in wanted} != {_key(s) for s in units}:
-            raise RejectedError(
+            raise NotListable(
                 refusal(
                     subject,
                     _(
@@ -416,7 +416,7 @@ class Listings:
                 )
                 problems.extend(found)
         if problems:
-            raise RejectedError(
+            raise NotListable(
                 _("SKU {sku} cannot be listed on Shopee as it stands: {problems}").format(
                     sku=draft.product_sku,
                     problems="; ".join(f"{p.field}: {p.message}" for p in problems),

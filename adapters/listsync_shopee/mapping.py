@@ -12,6 +12,7 @@ prices are whole dong after the channel's price rule, and every unit starts at s
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,13 +80,15 @@ class Mapper:
         }
         problems.extend(check_limits(sku, payload, limits))
         offers = tuple(Offer(unit.sku, 0, Money.vnd(prices[unit.sku])) for unit in units)
-        return Draft(
+        draft = Draft(
             product_sku=sku,
             payload=payload,
             offers=offers,
             images=tuple(image["source"] for image in images),
             problems=tuple(problems),
         )
+        earlier = self._earlier_hash(draft)
+        return replace(draft, earlier_hashes=(earlier,)) if earlier else draft
 
     def _category(self, product: Product, problem: Any) -> tuple[CategoryRule | None, int]:
         chosen = product.override(CHANNEL).category_id
@@ -204,21 +207,51 @@ class Mapper:
         return tiers, models
 
     def _image(self, source: str, problem: Any) -> dict[str, Any]:
+        """The photo as the catalog names it, with its content's SHA-256.
+
+        The name stays as given (relative to the workspace for a photo inside it), so a
+        workspace copied or moved elsewhere maps to the same draft and sends nothing again.
+        """
         if source.startswith(("http://", "https://")):
             return {"source": source, "sha256": None}
-        path = Path(source).expanduser()
-        if not path.is_absolute():
-            path = self.image_root / path
+        path = photo_path(source, self.image_root)
         try:
             data = path.read_bytes()
         except OSError:
             problem("images", _("photo {path} cannot be read").format(path=path))
-            return {"source": str(path), "sha256": None}
+            return {"source": source, "sha256": None}
         if len(data) > MAX_IMAGE_BYTES:
             problem("images", _("photo {path} is larger than Shopee's 10 MB").format(path=path))
         elif not data.startswith(IMAGE_MAGIC):
             problem("images", _("photo {path} is not a JPG or PNG file").format(path=path))
-        return {"source": str(path), "sha256": hashlib.sha256(data).hexdigest()}
+        return {"source": source, "sha256": hashlib.sha256(data).hexdigest()}
+
+    def _earlier_hash(self, draft: Draft) -> str | None:
+        """The content hash earlier versions gave this draft, when it differs from today's.
+
+        They kept each photo's ``source`` as its absolute path: a listing last sent by them
+        still counts as unchanged (once: the engine then stores today's hash in its place)
+        instead of every listing being sent again after an upgrade.
+        """
+
+        def absolute(image: dict[str, Any]) -> dict[str, Any]:
+            source = image["source"]
+            if source.startswith(("http://", "https://")):
+                return image
+            return {**image, "source": str(photo_path(source, self.image_root))}
+
+        payload = dict(draft.payload)
+        for key in ("images", "option_images"):
+            payload[key] = [absolute(image) for image in draft.payload[key]]
+        images = tuple(image["source"] for image in payload["images"])
+        earlier = replace(draft, payload=payload, images=images).content_hash
+        return earlier if earlier != draft.content_hash else None
+
+
+def photo_path(source: str, root: Path) -> Path:
+    """Where a catalog photo lies: a relative name is read from the workspace ``root``."""
+    path = Path(source).expanduser()
+    return path if path.is_absolute() else root / path
 
 
 def check_limits(sku: str, payload: dict[str, Any], limits: Limits) -> list[MappingProblem]:

@@ -44,7 +44,7 @@ from listsync.channel.contract import (
     Order,
     RemoteListing,
 )
-from listsync.errors import RejectedError
+from listsync.errors import NotListable
 from listsync.i18n import _
 from listsync_tiki import DEFAULT_RATE
 from listsync_tiki.auth import TokenKeeper
@@ -114,7 +114,7 @@ class TikiChannel:
 
     def _checked(self, draft: Draft) -> Draft:
         if not draft.ok:
-            raise RejectedError(
+            raise NotListable(
                 _("{sku} cannot be listed on Tiki: {problems}").format(
                     sku=draft.product_sku, problems="; ".join(str(p) for p in draft.problems)
                 ),

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from listsync.channel.consent import code_refused
 from listsync.errors import AuthError, ChannelError, RejectedError, SetupError, TransientError
 from listsync.i18n import _
 
@@ -172,6 +173,8 @@ def from_token_error(status: int, body: Any, *, call: str) -> ChannelError:
             channel=CHANNEL,
             call=call,
         )
+    if code == "invalid_grant" and call == "authorization_code":
+        return code_refused("Tiki", CHANNEL, said, call=call)
     return AuthError(
         _("Tiki no longer accepts this shop's authorization ({said}): {fix}").format(
             said=said, fix=REAUTHORIZE

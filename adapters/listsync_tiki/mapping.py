@@ -113,6 +113,8 @@ class Mapper:
                 "(it has no upload): publish the photos on the web and set image_base_url in "
                 "[channels.tiki], or give the photo's web address in the catalog"
             ).format(path=ref)
+        if not (self.workspace / path).is_file():  # its address would lead Tiki to nothing
+            return None, _("photo {ref} does not exist").format(ref=ref)
         relative = PurePosixPath(*path.parts).as_posix()
         return f"{self.image_base_url.rstrip('/')}/{quote(relative)}", ""
 

@@ -14,29 +14,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from listsync.catalog.columns import Column, header_column, table_columns, table_rows
-from listsync.catalog.model import MAX_NAME, Catalog, Product, sku_key
+from listsync.catalog.model import MAX_NAME, Catalog, OcopRating, Product, sku_key
 from listsync.catalog.photos import check_photo
 from listsync.catalog.table import TableReader
 from listsync.catalog.values import Draft, Kind, Loc, Reading, format_text, show
 from listsync.catalog.yaml_file import YamlReader, dump_yaml
 from listsync.errors import CatalogError, InputError, Problem
 from listsync.i18n import _
+from listsync.progress import Phase, ProgressEvent, ProgressListener
 
 YAML_SUFFIXES = (".yaml", ".yml")
 CSV_SUFFIX = ".csv"
@@ -47,6 +50,9 @@ CHANNEL_GROUP = "listsync.channels"
 _ZIP_MAGIC = b"PK\x03\x04"
 _QUOTED = re.compile(r'"[^"]*"')
 _COLLECTION_LENGTH_ERRORS = frozenset({"too_short", "too_long"})
+_CHUNK_BYTES = 64 * 1024
+MAX_LISTED_PROBLEMS = 1000
+"""A catalog's problems beyond this many (in row order) are counted, not listed."""
 
 
 @lru_cache(maxsize=1)
@@ -55,19 +61,89 @@ def known_channels() -> tuple[str, ...]:
     return tuple(sorted({entry.name for entry in entry_points(group=CHANNEL_GROUP)}))
 
 
-def load_catalog(path: Path, photo_dirs: Sequence[Path] = ()) -> Catalog:
+def load_catalog(
+    path: Path, photo_dirs: Sequence[Path] = (), progress: ProgressListener | None = None
+) -> Catalog:
     """Read a catalog file; raise :class:`CatalogError` listing every problem in it.
 
     Local photos must lie in the file's folder (the folder it is named in, or the folder of
     the file a link points to) or in one of ``photo_dirs`` (:mod:`listsync.catalog.photos`).
+    ``progress`` hears how many rows of a spreadsheet are read (:class:`_RowsRead`).
     """
-    reading = _read(path)
+    checker = _check(path, photo_dirs, keep=True, progress=progress)
+    return Catalog(products=tuple(checker.products), source=str(path))
+
+
+@dataclass(frozen=True)
+class CatalogCounts:
+    """What a catalog file holds, once checked: its products and the SKUs they sell."""
+
+    products: int
+    units: int
+    ocop: tuple[tuple[str, OcopRating], ...] = ()  # (SKU, rating) of each that has an expiry
+
+
+def check_catalog(
+    path: Path, photo_dirs: Sequence[Path] = (), progress: ProgressListener | None = None
+) -> CatalogCounts:
+    """Check a catalog file as :func:`load_catalog` does, without keeping its products.
+
+    The products are counted and let go as they are read, so checking a file of any
+    size costs little more than its longest product and the list of its SKUs.
+    """
+    checker = _check(path, photo_dirs, keep=False, progress=progress)
+    return CatalogCounts(
+        products=checker.product_count, units=checker.unit_count, ocop=tuple(checker.ocop)
+    )
+
+
+def _check(
+    path: Path,
+    photo_dirs: Sequence[Path],
+    *,
+    keep: bool,
+    progress: ProgressListener | None = None,
+) -> _Checker:
+    reading = Reading(
+        source=str(path),
+        place="line" if path.suffix.lower() in YAML_SUFFIXES else "row",
+        limit=MAX_LISTED_PROBLEMS,
+    )
     folder = Path(path).absolute().parent
     real_folder = Path(path).resolve().parent
-    products = _validate(reading, folder, (real_folder, *photo_dirs))
-    if reading.problems:
-        raise CatalogError(reading.sorted_problems())
-    return Catalog(products=tuple(products), source=str(path))
+    checker = _Checker(reading, folder, (real_folder, *photo_dirs), keep=keep)
+    rows = _RowsRead(checker.check, progress) if progress and reading.place == "row" else None
+    reading.on_draft = rows or checker.check
+    try:
+        _read(path, reading)
+    finally:
+        reading.on_draft = None  # no cycle: the list of SKUs goes as soon as it is not needed
+    if rows is not None:
+        rows.end()
+    if reading.count:
+        raise CatalogError(reading.sorted_problems(), total=reading.count)
+    return checker
+
+
+class _RowsRead:
+    """Checks each product as ``check`` does, and tells ``progress`` how many rows of the
+    spreadsheet are read (up to that product's first row), every ``ROWS_EVERY`` rows, and
+    once more at the end. How many rows there are is not known ahead: the file is a stream."""
+
+    def __init__(self, check: Callable[[Draft], None], progress: ProgressListener):
+        self.check, self.progress = check, progress
+        self.told = self.read = 0
+
+    def __call__(self, draft: Draft) -> None:
+        self.check(draft)
+        self.read = max(self.read, draft.row)
+        if self.read - self.told >= ROWS_EVERY:
+            self.told = self.read
+            self.progress(ProgressEvent("", Phase.ROWS, self.read))
+
+    def end(self) -> None:
+        if self.read:
+            self.progress(ProgressEvent("", Phase.ROWS, self.read, self.read))
 
 
 def save_catalog(catalog: Catalog, path: Path) -> None:
@@ -94,39 +170,70 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
 # Reading files
 
 
-def _read(path: Path) -> Reading:
-    source = str(path)
+def _read(path: Path, reading: Reading) -> None:
+    """Read the file into ``reading``: its products go to ``reading.on_draft`` as they come.
+
+    Only a YAML file is read whole (it is small, and its lines are needed to place its
+    problems); a spreadsheet is read a piece at a time, never holding its whole text.
+    """
     suffix = path.suffix.lower()
-    reading = Reading(source=source, place="line" if suffix in YAML_SUFFIXES else "row")
     if suffix not in SUFFIXES:
         reading.report(None, "", _unsupported(path))
-        return reading
+        return
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            reading.report(None, "", _too_big(size, MAX_FILE_BYTES))
-            return reading
-        data = path.read_bytes()
+        size, limit = path.stat().st_size, size_limit(suffix)
+        if size > limit:
+            reading.report(None, "", _too_big(size, limit))
+            return
+        file = path.open("rb")
     except FileNotFoundError:
         reading.report(None, "", _("there is no such file"))
-        return reading
+        return
     except OSError as error:
-        reading.report(None, "", _("cannot read the file: {reason}").format(reason=error.strerror))
-        return reading
-    if not data.strip().removeprefix(codecs.BOM_UTF8).strip():
+        reading.report(None, "", _cannot_read(error))
+        return
+    with file:
+        try:
+            _read_file(file, suffix, reading)
+        except OSError as error:  # the disk or the network share failed half-way
+            reading.forget_problems()
+            reading.report(None, "", _cannot_read(error))
+
+
+def _cannot_read(error: OSError) -> str:
+    return _("cannot read the file: {reason}").format(reason=error.strerror)
+
+
+def _read_file(file: BinaryIO, suffix: str, reading: Reading) -> None:
+    if _is_blank(file):
         reading.report(None, "", _("the file is empty"))
-        return reading
+        return
+    file.seek(0)
     if suffix == XLSX_SUFFIX:
-        _read_xlsx(data, reading)
-        return reading
-    text = _decode(data, reading, suffix)
-    if text is None:
-        return reading
-    if suffix == CSV_SUFFIX:
-        TableReader(reading, known_channels()).read(_csv_rows(text, reading))
+        _read_xlsx(file, reading)
+    elif suffix == CSV_SUFFIX:
+        _read_csv(file, reading)
     else:
-        YamlReader(reading, known_channels()).read(text)
-    return reading
+        text = _decode(file.read(), reading, suffix)
+        if text is not None:
+            YamlReader(reading, known_channels()).read(text)
+
+
+def _is_blank(file: BinaryIO) -> bool:
+    """Nothing but spaces, line breaks and a BOM: read up to the first byte of anything else."""
+    pending, bom_seen = b"", False
+    while chunk := file.read(_CHUNK_BYTES):
+        data = (pending + chunk).lstrip()
+        pending = b""
+        if not bom_seen:
+            if data.startswith(codecs.BOM_UTF8):
+                data, bom_seen = data.removeprefix(codecs.BOM_UTF8).lstrip(), True
+            elif codecs.BOM_UTF8.startswith(data):
+                pending = data  # nothing yet, or a BOM cut in two by the chunk's end
+                continue
+        if data:
+            return False
+    return not pending
 
 
 def _unsupported(path: Path) -> str:
@@ -139,29 +246,59 @@ def _unsupported(path: Path) -> str:
 
 def _decode(data: bytes, reading: Reading, suffix: str) -> str | None:
     """UTF-8 text, with or without a BOM; anything else gets a sentence on how to save it."""
-    save_as = (
-        _("in Excel choose Save As and the type “CSV UTF-8 (Comma delimited) (*.csv)”")
-        if suffix == CSV_SUFFIX
-        else _("save it again with the encoding UTF-8")
-    )
-    if data.startswith(_ZIP_MAGIC):
-        reading.report(None, "", _("this is an Excel workbook, not a text file: name it .xlsx"))
-        return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        message = _("the file is saved as UTF-16 (“Unicode Text”), not UTF-8; {save_as}")
-        reading.report(None, "", message.format(save_as=save_as))
+    wrong = _not_text(data, suffix)
+    if wrong:
+        reading.report(None, "", wrong)
         return None
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        message = _(
-            "the file is not saved as UTF-8 (the first unreadable character is on line {line}); "
-            "{save_as}"
-        )
-        reading.report(None, "", message.format(line=line, save_as=save_as))
+        reading.report(None, "", _not_utf8(line, suffix))
         return None
+
+
+def _save_as(suffix: str) -> str:
+    if suffix == CSV_SUFFIX:
+        return _("in Excel choose Save As and the type “CSV UTF-8 (Comma delimited) (*.csv)”")
+    return _("save it again with the encoding UTF-8")
+
+
+def _not_text(head: bytes, suffix: str) -> str | None:
+    """What a file starting with ``head`` is when it is plainly not UTF-8 text."""
+    if head.startswith(_ZIP_MAGIC):
+        return _("this is an Excel workbook, not a text file: name it .xlsx")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        message = _("the file is saved as UTF-16 (“Unicode Text”), not UTF-8; {save_as}")
+        return message.format(save_as=_save_as(suffix))
+    return None
+
+
+def _not_utf8(line: int, suffix: str) -> str:
+    message = _(
+        "the file is not saved as UTF-8 (the first unreadable character is on line {line}); "
+        "{save_as}"
+    )
+    return message.format(line=line, save_as=_save_as(suffix))
+
+
+def _first_undecodable_line(file: BinaryIO) -> int:
+    """The line of the first byte that is not UTF-8, read again from the start in chunks."""
+    file.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    while True:
+        chunk = file.read(_CHUNK_BYTES)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            # the decoder's input is what it held back from the last chunk (part of one
+            # character, never a line break), then this chunk
+            return line + error.object[: error.start].count(b"\n")
+        if not chunk:
+            return line
+        line += chunk.count(b"\n")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -172,8 +309,34 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(text: str, reading: Reading) -> Iterator[tuple[int, Sequence[object]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+def _read_csv(file: BinaryIO, reading: Reading) -> None:
+    """The rows of a UTF-8 CSV file, decoded and split as they are read.
+
+    A character that is not UTF-8 may come on the last line; everything found before it
+    is then void, and the file gets the one sentence on how to save it as UTF-8.
+    """
+    wrong = _not_text(file.read(len(_ZIP_MAGIC)), CSV_SUFFIX)
+    if wrong:
+        reading.report(None, "", wrong)
+        return
+    file.seek(0)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    try:
+        header = text.readline()
+        lines = itertools.chain((header,), text)
+        TableReader(reading, known_channels()).read(_csv_rows(lines, header, reading))
+    except UnicodeDecodeError:
+        reading.forget_problems()
+        reading.report(None, "", _not_utf8(_first_undecodable_line(file), CSV_SUFFIX))
+    finally:
+        text.detach()  # the file is the caller's to close
+
+
+def _csv_rows(
+    lines: Iterable[str], header: str, reading: Reading
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """The CSV rows of ``lines``, numbered from 1, in the separator ``header`` uses."""
+    reader = csv.reader(lines, delimiter=sniff_delimiter(header))
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
@@ -184,7 +347,7 @@ def _csv_rows(text: str, reading: Reading) -> Iterator[tuple[int, Sequence[objec
         )
 
 
-def _read_xlsx(data: bytes, reading: Reading) -> None:
+def _read_xlsx(file: BinaryIO, reading: Reading) -> None:
     """The first sheet, streamed in openpyxl's read-only mode within fixed bounds.
 
     A workbook is a zip: a small file can unpack to gigabytes (a sheet of whitespace), or
@@ -199,7 +362,7 @@ def _read_xlsx(data: bytes, reading: Reading) -> None:
 
     unreadable = _("cannot be read as an Excel workbook; open it in Excel and save it as .xlsx")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(file) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         reading.report(None, "", unreadable)
@@ -207,10 +370,11 @@ def _read_xlsx(data: bytes, reading: Reading) -> None:
     if unpacked > MAX_UNPACKED_BYTES:
         reading.report(None, "", _too_big(unpacked, MAX_UNPACKED_BYTES, unpacked=True))
         return
+    file.seek(0)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
             reading.report(None, "", unreadable)
             return
@@ -251,10 +415,18 @@ def _point_at_the_catalog_sheet(others: Sequence[Any], reading: Reading) -> None
 
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a catalog of 10,000 SKUs is a few megabytes
+MAX_CSV_BYTES = 200 * 1024 * 1024  # read a row at a time: only the products are held
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_ROWS = 100_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+ROWS_EVERY = 500  # rows read between two progress events
+
+
+def size_limit(suffix: str) -> int:
+    """The largest file of this kind listsync opens: a CSV streams, so it may be larger
+    than a workbook or a YAML file, which are unpacked or read whole."""
+    return MAX_CSV_BYTES if suffix.lower() == ".csv" else MAX_FILE_BYTES
 
 
 def _bounded(
@@ -302,22 +474,74 @@ def _too_big(size: int, limit: int, *, unpacked: bool = False) -> str:
 # Checking and validating
 
 
-def _validate(reading: Reading, folder: Path, photo_dirs: Sequence[Path]) -> list[Product]:
-    flagged = _check_skus(reading)
-    products = []
-    for index, draft in enumerate(reading.drafts):
+class _Checker:
+    """Checks each product as soon as its rows are read, and keeps what the file makes.
+
+    Only two things outlive a product's draft: the product itself (with ``keep``, and while
+    the file has no problem: a catalog with problems is not loaded, so its products are let
+    go), and where each SKU was first used, to tell a SKU used twice in the file
+    (:meth:`_check_skus`).
+    """
+
+    def __init__(self, reading: Reading, folder: Path, photo_dirs: Sequence[Path], *, keep: bool):
+        self.reading = reading
+        self.folder = folder
+        self.photo_dirs = photo_dirs
+        self.keep = keep
+        self.products: list[Product] = []
+        self.product_count = self.unit_count = 0
+        self.ocop: list[tuple[str, OcopRating]] = []  # what warns of a certificate's end
+        self.first: dict[str, tuple[int, str]] = {}
+        """SKU key -> the row it is first used on, and the SKU as written there."""
+
+    def check(self, draft: Draft) -> None:
+        reading = self.reading
+        flagged = self._check_skus(draft)
         checked = [_check_name(draft, reading), _check_options(draft, reading)]
         try:
             product = Product.model_validate(draft.data)
-            _check_photos(product, draft, reading, folder, photo_dirs)
-            products.append(product)
+            _check_photos(product, draft, reading, self.folder, self.photo_dirs)
+            self.product_count += 1
+            self.unit_count += len(product.variants) or 1
+            if product.ocop is not None and product.ocop.expires is not None:
+                self.ocop.append((product.sku, product.ocop))
+            if self.keep:
+                self.products.append(product)
         except ValidationError as error:
-            prechecked = index in flagged or any(checked) or bool(draft.failed)
+            prechecked = flagged or any(checked) or bool(draft.failed)
             found = list(_translate(error, draft, reading, prechecked))
-            if not found and not reading.problems:
+            if not found and not reading.count:
                 found = [reading.problem(draft.row, "", describe(e)) for e in error.errors()]
-            reading.problems.extend(found)
-    return products
+            for problem in found:
+                reading.add(problem)
+        if reading.count:
+            self.products.clear()
+
+    def _check_skus(self, draft: Draft) -> bool:
+        """Every SKU, product or variant, is used once in the file, ignoring case and spaces.
+
+        True when the draft has a duplicate inside it, whose own (vaguer) complaint from
+        the model is then left out.
+        """
+        own: set[str] = set()
+        flagged = False
+        for loc, sku in _skus(draft.data):
+            key = sku_key(sku)
+            if key not in self.first:
+                self.first[key] = (draft.locate(loc)[0] or draft.row, sku)
+                own.add(key)
+                continue
+            other_row, other_sku = self.first[key]
+            flagged = flagged or key in own
+            row, field_name = draft.locate(loc)
+            where = self.reading.where(other_row)
+            message = _("SKU {sku} is already used on {where}").format(sku=sku, where=where)
+            if other_sku != sku:
+                message += _(" as {other}; upper and lower case count as the same").format(
+                    other=other_sku
+                )
+            self.reading.report(row, field_name, message)
+        return flagged
 
 
 def _check_photos(
@@ -330,34 +554,6 @@ def _check_photos(
         problem = check_photo(ref, folder, photo_dirs)
         if problem is not None:
             _report(draft, reading, loc, problem)
-
-
-def _check_skus(reading: Reading) -> set[int]:
-    """Every SKU, product or variant, is used once in the file, ignoring case and spaces.
-
-    Returns the drafts with a duplicate inside them, whose own (vaguer) complaint from the
-    model is then left out.
-    """
-    first: dict[str, tuple[Draft, Loc, str]] = {}
-    flagged: set[int] = set()
-    for index, draft in enumerate(reading.drafts):
-        for loc, sku in _skus(draft.data):
-            key = sku_key(sku)
-            if key not in first:
-                first[key] = (draft, loc, sku)
-                continue
-            other, other_loc, other_sku = first[key]
-            if other is draft:
-                flagged.add(index)
-            row, field_name = draft.locate(loc)
-            where = reading.where(other.locate(other_loc)[0] or other.row)
-            message = _("SKU {sku} is already used on {where}").format(sku=sku, where=where)
-            if other_sku != sku:
-                message += _(" as {other}; upper and lower case count as the same").format(
-                    other=other_sku
-                )
-            reading.report(row, field_name, message)
-    return flagged
 
 
 def _skus(data: dict[str, Any]) -> Iterator[tuple[Loc, str]]:

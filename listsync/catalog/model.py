@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
@@ -384,10 +385,17 @@ class Catalog(BaseModel):
             except ValueError:
                 return str(where)
 
+        # A product or variant is copied only when one of its paths moves: a copy of each
+        # would hold a large catalog twice.
+        def variant(v: Variant) -> Variant:
+            images = tuple(map(move, v.images))
+            return v if images == v.images else v.model_copy(update={"images": images})
+
         def product(p: Product) -> Product:
-            variants = tuple(
-                v.model_copy(update={"images": tuple(map(move, v.images))}) for v in p.variants
-            )
-            return p.model_copy(update={"images": tuple(map(move, p.images)), "variants": variants})
+            images = tuple(map(move, p.images))
+            variants = tuple(map(variant, p.variants))
+            if images == p.images and all(map(operator.is_, variants, p.variants)):
+                return p
+            return p.model_copy(update={"images": images, "variants": variants})
 
         return self.model_copy(update={"products": tuple(map(product, self.products))})

@@ -8,7 +8,7 @@ an unknown column, a product value that differs between its rows, an incomplete 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,17 +86,40 @@ class TableReader:
         reading.headers.update({name: column_header(name) for name in COLUMNS_BY_NAME})
 
     def read(self, rows: Iterable[tuple[int, Sequence[object]]]) -> None:
-        rows = [(row, cells) for row, cells in rows]
-        if all(is_blank(cell) for _row, cells in rows for cell in cells):
-            self.reading.report(None, "", _("the file is empty"))
+        """Read ``rows`` as they come: a product is handed on once its last row is read.
+
+        Only the rows of the product being read are held, so a file of any length costs
+        the memory of its longest product. The rows are always read to the end, so that
+        whatever the row source itself finds wrong (a row it cannot read) is reported.
+        """
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None or _is_blank_row(first[1]):
+            if any(not _is_blank_row(cells) for _row, cells in rows):
+                self._read_header(first[1] if first else ())
+            else:
+                self.reading.report(None, "", _("the file is empty"))
+            _drain(rows)
             return
-        if not self._read_header(rows[0][1]):
+        if not self._read_header(first[1]):
+            _drain(rows)
             return
-        lines = [line for line in (self._read_line(row, cells) for row, cells in rows[1:]) if line]
-        if not lines and not any(p.row and p.row > 1 for p in self.reading.problems):
-            self.reading.report(None, "", _("the file has column names but no products"))
-        for block in _blocks(lines):
+        block: list[_Line] = []
+        key = ""
+        for row, cells in rows:
+            line = self._read_line(row, cells)
+            if line is None:
+                continue
+            if block and sku_key(line.sku) != key:
+                self._read_block(block)
+                block = []
+            if not block:
+                key = sku_key(line.sku)
+            block.append(line)
+        if block:
             self._read_block(block)
+        elif self.reading.last_row <= 1:
+            self.reading.report(None, "", _("the file has column names but no products"))
 
     def _read_header(self, cells: Sequence[object]) -> bool:
         """Resolve the header; false when the rows cannot be read at all."""
@@ -211,7 +234,7 @@ class TableReader:
             draft.data["variants"] = [variant for variant in variants if variant is not None]
         else:
             self._reject_variant_cells(lines[0])
-        self.reading.drafts.append(draft)
+        self.reading.add_draft(draft)
 
     def _merge_product_cells(self, line: _Line, draft: Draft, locator: _TableLocator) -> None:
         for column in line.failed:
@@ -315,15 +338,13 @@ def _header_text(cell: object) -> str:
     return normalize_text(cell) if isinstance(cell, str) else show(cell)
 
 
-def _blocks(lines: list[_Line]) -> Iterable[list[_Line]]:
-    block: list[_Line] = []
-    for line in lines:
-        if block and sku_key(block[0].sku) != sku_key(line.sku):
-            yield block
-            block = []
-        block.append(line)
-    if block:
-        yield block
+def _is_blank_row(cells: Sequence[object]) -> bool:
+    return all(is_blank(cell) for cell in cells)
+
+
+def _drain(rows: Iterator[object]) -> None:
+    for _row in rows:
+        pass
 
 
 def _shown(value: Any) -> Any:

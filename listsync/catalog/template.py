@@ -136,7 +136,7 @@ def column_descriptions() -> dict[str, str]:
         "brand": _("Brand or cooperative name."),
         "category": _(
             "Required. Your category key; each marketplace's category is looked up "
-            "from it in config/."
+            "from it in that marketplace's mapping file."
         ),
         "images": _(
             "Product images, separated by |: paths relative to the catalog file, or web addresses."

@@ -91,7 +91,14 @@ class Draft:
 
 @dataclass
 class Reading:
-    """What a reader made of a file: products to validate and problems found on the way."""
+    """What a reader made of a file: products to validate and problems found on the way.
+
+    A large file is read as a stream: with ``on_draft`` set, each product goes there as soon
+    as its rows are read instead of piling up in ``drafts``; with ``limit`` set, only that
+    many problems are kept (the first ones in the file, as :meth:`sorted_problems` lists
+    them) while ``count`` still counts every one. A file that is wrong on every row would
+    otherwise hold, and print, a sentence per cell.
+    """
 
     source: str
     place: Literal["row", "line"]
@@ -101,6 +108,12 @@ class Reading:
     """A table's column positions by column name (``price_vnd``: 5)."""
     headers: dict[str, str] = field(default_factory=dict)
     """A table's headers by column name, as written in the file (``price_vnd``: ``Giá bán``)."""
+    on_draft: Callable[[Draft], None] | None = None
+    limit: int | None = None
+    count: int = 0
+    """Every problem reported, kept or not."""
+    last_row: int = 0
+    """The furthest row (or line) a problem was reported on."""
 
     def report(
         self,
@@ -111,7 +124,26 @@ class Reading:
         column: int | None = None,
         header: str = "",
     ) -> None:
-        self.problems.append(self.problem(row, field_name, message, column=column, header=header))
+        self.add(self.problem(row, field_name, message, column=column, header=header))
+
+    def add(self, problem: Problem) -> None:
+        """Count ``problem``, and keep it unless ``limit`` problems before it are kept."""
+        self.count += 1
+        self.last_row = max(self.last_row, problem.row or 0)
+        self.problems.append(problem)
+        if self.limit is not None and len(self.problems) >= 2 * self.limit:
+            self.problems = self.sorted_problems()
+
+    def add_draft(self, draft: Draft) -> None:
+        if self.on_draft is None:
+            self.drafts.append(draft)
+        else:
+            self.on_draft(draft)
+
+    def forget_problems(self) -> None:
+        """Start the list again: what was found so far is void (the file turned out unreadable)."""
+        self.problems.clear()
+        self.count = self.last_row = 0
 
     def problem(
         self,
@@ -135,11 +167,12 @@ class Reading:
         return Problem(self.source, row, field_name, message, "row", letter, header)
 
     def sorted_problems(self) -> list[Problem]:
-        """In the order a person reads the file: by row, then by column."""
-        return sorted(
+        """In the order a person reads the file: by row, then by column; at most ``limit``."""
+        found = sorted(
             self.problems,
             key=lambda problem: (problem.row or 0, len(problem.column), problem.column),
         )
+        return found if self.limit is None else found[: self.limit]
 
     def where(self, row: int) -> str:
         """``row 5`` for a table, ``line 5`` for YAML: how messages point at another place."""

@@ -145,7 +145,7 @@ class YamlReader:
         data = _ProductConverter(self, draft, locator).mapping(node, Product, ())
         if not isinstance(data, _Absent):
             draft.data = data
-            self.reading.drafts.append(draft)
+            self.reading.add_draft(draft)
 
 
 def _key_choices(model: type[BaseModel]) -> list[str]:

@@ -50,6 +50,28 @@ def consent_code(
     return codes[0]
 
 
+def code_refused(marketplace: str, channel: str, said: str, *, call: str) -> AuthError:
+    """The marketplace turned down the consent code when trading it for the shop's first
+    tokens: the code was mistyped, already used or too old. Nothing was connected before,
+    so this says how to get a new code, not that an authorization ended."""
+    return AuthError(
+        _(
+            "{marketplace} refused the authorization code ({said}): a code works once, and"
+            " only for a short while after approving; run `listsync auth {channel}` again"
+            " and approve straight away"
+        ).format(marketplace=marketplace, said=said, channel=channel),
+        channel=channel,
+        call=call,
+    )
+
+
+def link_state(link: str) -> str | None:
+    """The ``state`` a consent link carries: what the address coming back must carry too
+    (None for a marketplace whose consent page takes none)."""
+    states = parse_qs(urlsplit(link).query).get("state")
+    return states[0] if states else None
+
+
 class Consent:
     """``listsync auth``: the consent link (with a ``state`` of its own), then the code in
     the address the seller came back to, handed to ``exchange`` (which returns the shop id)."""

@@ -156,6 +156,9 @@ class Draft:
     offers: tuple[Offer, ...] = ()
     images: tuple[str, ...] = ()
     problems: tuple[MappingProblem, ...] = ()
+    earlier_hashes: tuple[str, ...] = ()
+    """Hashes an earlier version of the adapter gave this same content: a listing last
+    pushed under one of them is unchanged, and the engine stores ``content_hash`` instead."""
 
     @property
     def ok(self) -> bool:
@@ -163,7 +166,9 @@ class Draft:
 
     @property
     def content_hash(self) -> str:
-        """What decides whether the listing's content must be sent again."""
+        """What decides whether the listing's content must be sent again. Nothing in it may
+        depend on where the workspace lies (a photo counts by its name in the catalog and
+        its content), or a copied workspace would send every listing again."""
         canonical = json.dumps(
             {"payload": self.payload, "images": self.images}, sort_keys=True, default=str
         )

@@ -7,6 +7,7 @@ broken one yields a warning naming its package while the others still load.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -48,6 +49,13 @@ class Registry:
         point = self._points.get(name)
         if point is None:
             known = ", ".join(self._points) or _("none")
+            close = difflib.get_close_matches(name, list(self._points), n=1)
+            if close:
+                raise ConfigError(
+                    _("no adapter named {name} is installed; did you mean {close}?").format(
+                        name=name, close=close[0]
+                    )
+                )
             raise ConfigError(
                 _("no adapter named {name} is installed (installed: {known})").format(
                     name=name, known=known

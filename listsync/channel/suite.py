@@ -20,6 +20,7 @@ own clock, which the suite moves forward to expire tokens.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -45,7 +46,7 @@ from listsync.channel.contract import (
 )
 from listsync.channel.tokens import MemoryTokenStore
 from listsync.clock import FakeClock
-from listsync.errors import UnknownOutcome
+from listsync.errors import NotListable, UnknownOutcome
 from listsync.sandbox.harness import SandboxServer
 
 REDIRECT = "http://127.0.0.1:9/callback"
@@ -158,6 +159,65 @@ class ChannelContract:
         assert not draft.ok
         assert any(problem.field == "category" for problem in draft.problems)
         assert all(problem.sku == product.sku for problem in draft.problems)
+
+    def test_a_copied_workspace_maps_to_the_same_draft(
+        self, server: SandboxServer, tokens: MemoryTokenStore, tmp_path: Path
+    ) -> None:
+        """Nothing in what decides "changed" depends on where the workspace lies: from a
+        copy of the folder elsewhere, a product with its photo in the workspace maps to the
+        same content hash, so the copy's next sync sends nothing again."""
+        here, there = tmp_path / "here", tmp_path / "elsewhere" / "copy"
+        (here / "images").mkdir(parents=True)
+        photos = []
+        for ref in self.product().images:
+            if "://" not in ref:
+                shutil.copyfile(ref, here / "images" / Path(ref).name)
+                ref = f"images/{Path(ref).name}"
+            photos.append(ref)
+        product = self.product().model_copy(update={"images": tuple(photos)})
+        shutil.copytree(here, there)
+        hashes = []
+        for root in (here, there):
+            context = ChannelContext(
+                tokens=tokens, clock=FakeClock(datetime.now(UTC)), workspace=root
+            )
+            channel = self.plugin.factory(self.settings(server, root), context)
+            try:
+                draft = channel.map_product(product)
+            finally:
+                channel.close()
+            assert draft.ok, [str(p) for p in draft.problems]
+            hashes.append(draft.content_hash)
+        assert hashes[0] == hashes[1]
+
+    def test_a_draft_with_problems_is_refused_here_not_by_the_marketplace(
+        self, channel: Channel, server: SandboxServer
+    ) -> None:
+        """A draft that still has problems is the catalog's to fix: a create is refused
+        before anything is sent, with NotListable, so it never reads as the marketplace's
+        refusal (the core tells the two apart by the error's type)."""
+        product = self.product().model_copy(update={"category": "no-such-category-key"})
+        draft = channel.map_product(product)
+        assert not draft.ok
+        with pytest.raises(NotListable):
+            channel.create_listing(draft)
+        assert server.calls("POST", self.create_path) == []
+        assert self.state(server)["listings"] == []
+
+    def test_a_photo_gone_from_this_computer_is_found_before_any_create(
+        self, channel: Channel, server: SandboxServer, tmp_path: Path
+    ) -> None:
+        """A photo the catalog names that is no longer on this computer: a problem of the
+        draft, or NotListable from the create; the marketplace is never asked to create."""
+        product = self.product().model_copy(update={"images": (str(tmp_path / "gone.png"),)})
+        draft = channel.map_product(product)
+        if draft.ok:
+            with pytest.raises(NotListable):
+                channel.create_listing(draft)
+        else:
+            assert [problem.field for problem in draft.problems] == ["images"]
+        assert server.calls("POST", self.create_path) == []
+        assert self.state(server)["listings"] == []
 
     def test_find_unknown_sku_is_none(self, channel: Channel) -> None:
         assert channel.find_listing("NO-SUCH-SKU") is None

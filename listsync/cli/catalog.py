@@ -2,37 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
+from listsync.cli.help import examples
 from listsync.cli.state import State, echo_table, pass_state
 from listsync.i18n import _
 
 
-@click.group(help=_("Check, import and list the product catalog."))
+@click.group(
+    help=_("Check, import and list the product catalog."),
+    epilog=examples(
+        ("listsync catalog validate catalog.xlsx", _("Check a spreadsheet; list every mistake")),
+        ("listsync catalog import", _("Import the workspace's catalog into the ledger")),
+    ),
+)
 def catalog() -> None:
     pass
 
 
 @catalog.command(
-    "validate", help=_("Check a catalog file (YAML, CSV or XLSX) and list every problem in it.")
+    "validate",
+    help=_("Check a catalog file (YAML, CSV or XLSX) and list every problem in it."),
+    epilog=examples(
+        ("listsync catalog validate catalog.xlsx", _("Check a spreadsheet; list every mistake")),
+    ),
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def catalog_validate(file: Path) -> None:
-    from listsync.catalog.files import load_catalog
+@pass_state
+def catalog_validate(state: State, file: Path) -> None:
+    from listsync.catalog.files import check_catalog
+    from listsync.catalog.ocop import due_from, local_today
+    from listsync.cli.progress import progress_display
+    from listsync.clock import SystemClock
+    from listsync.settings import workspace_zone
 
-    loaded = load_catalog(file)
-    units = sum(len(list(product.units())) for product in loaded.products)
+    with progress_display() as display:
+        counts = check_catalog(file, progress=display)
     click.echo(
         _("{file}: {products} products, {units} SKUs, no problems").format(
-            file=file, products=len(loaded.products), units=units
+            file=file, products=counts.products, units=counts.units
         )
     )
+    today = local_today(SystemClock().now(), workspace_zone(state.workspace_path))
+    echo_warnings(str(due) for due in due_from(counts.ocop, today))
 
 
 @catalog.command(
-    "import", help=_("Import a catalog file into the ledger (added, changed, unchanged, removed).")
+    "import",
+    help=_("Import a catalog file into the ledger (added, changed, unchanged, removed)."),
+    epilog=examples(
+        ("listsync catalog import --dry-run", _("See what an import would change; change nothing")),
+        ("listsync catalog import san-pham.xlsx", _("Import another file than the usual catalog")),
+    ),
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--allow-removals", is_flag=True, help=_("Allow dropping over half the products."))
@@ -40,14 +64,28 @@ def catalog_validate(file: Path) -> None:
 @pass_state
 def catalog_import(state: State, file: Path | None, allow_removals: bool, dry_run: bool) -> None:
     from listsync.catalog.files import load_catalog
+    from listsync.cli.progress import progress_display
 
     with state.workspace() as ws:
-        loaded = load_catalog(ws.catalog_path(file), ws.settings.photo_dirs)
+        with progress_display() as display:
+            loaded = load_catalog(ws.catalog_path(file), ws.settings.photo_dirs, display)
         summary = ws.import_catalog(loaded, allow_removals=allow_removals, dry_run=dry_run)
+        due = ws.certificates_due(loaded.products)
     click.echo(str(summary))
+    echo_warnings(str(certificate) for certificate in due)
 
 
-@catalog.command("list", help=_("List the products in the ledger with their SKUs and prices."))
+def echo_warnings(warnings: Iterable[str]) -> None:
+    """Each on its own line after what the command did: a warning changes no exit code."""
+    for warning in warnings:
+        click.echo(_("warning: {text}").format(text=warning))
+
+
+@catalog.command(
+    "list",
+    help=_("List the products in the ledger with their SKUs and prices."),
+    epilog=examples(("listsync catalog list", _("Every SKU in the ledger, with its price"))),
+)
 @pass_state
 def catalog_list(state: State) -> None:
     with state.workspace() as ws:
@@ -65,6 +103,9 @@ def catalog_list(state: State) -> None:
     help=_(
         "Write an empty catalog workbook (.xlsx) to fill in, with a sheet that explains "
         "each column."
+    ),
+    epilog=examples(
+        ("listsync catalog template san-pham.xlsx", _("Write an empty workbook to fill in")),
     ),
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

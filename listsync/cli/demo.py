@@ -10,11 +10,18 @@ from pathlib import Path
 
 import click
 
+from listsync.cli.help import examples
 from listsync.i18n import _
+
+DEMO_DAYS = 30  # the demo workspace's backfill_days: older orders would not be pulled
 
 
 @click.command(
-    help=_("Try everything against the built-in sandboxes: no marketplace account needed.")
+    help=_("Try everything against the built-in sandboxes: no marketplace account needed."),
+    epilog=examples(
+        ("listsync demo", _("Everything, in a new temporary folder")),
+        ("listsync demo --dir demo --orders 50", _("In the folder demo, 50 orders a marketplace")),
+    ),
 )
 @click.option(
     "--dir",
@@ -22,8 +29,20 @@ from listsync.i18n import _
     type=click.Path(file_okay=False, path_type=Path),
     help=_("Where to make the demo workspace (default: a new temporary folder)."),
 )
-@click.option("--orders", default=24, show_default=True, help=_("Orders per marketplace."))
-@click.option("--days", default=5, show_default=True, help=_("Spread over this many days."))
+@click.option(
+    "--orders",
+    type=click.IntRange(min=0),
+    default=24,
+    show_default=True,
+    help=_("Orders per marketplace."),
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, DEMO_DAYS),
+    default=5,
+    show_default=True,
+    help=_("Spread over this many days (at most what a first sync reads, 30)."),
+)
 def demo(directory: Path | None, orders: int, days: int) -> None:
     import threading
 
@@ -47,12 +66,24 @@ def demo(directory: Path | None, orders: int, days: int) -> None:
 
 
 # -- sandbox ------------------------------------------------------------------------------
-@click.group(help=_("Local imitations of the marketplaces, to try listsync without accounts."))
+@click.group(
+    help=_("Local imitations of the marketplaces, to try listsync without accounts."),
+    epilog=examples(
+        ("listsync sandbox serve shopee", _("A Shopee sandbox, and the settings to use it")),
+    ),
+)
 def sandbox() -> None:
     pass
 
 
-@sandbox.command("serve", help=_("Serve marketplace sandboxes on 127.0.0.1 until interrupted."))
+@sandbox.command(
+    "serve",
+    help=_("Serve marketplace sandboxes on 127.0.0.1 until interrupted."),
+    epilog=examples(
+        ("listsync sandbox serve", _("Every sandbox, and the settings to use each")),
+        ("listsync sandbox serve lazada --port 8800 --json", _("Lazada's on port 8800, as JSON")),
+    ),
+)
 @click.argument("channels", nargs=-1)
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=0, help=_("First port (default: free ports).")
@@ -62,6 +93,7 @@ def sandbox_serve(channels: tuple[str, ...], port: int, as_json: bool) -> None:
     import threading
 
     from listsync.channel.registry import default_registry
+    from listsync.demo.run import sandbox_settings
     from listsync.sandbox.harness import serve
 
     registry = default_registry()
@@ -70,13 +102,22 @@ def sandbox_serve(channels: tuple[str, ...], port: int, as_json: bool) -> None:
     if not apps:
         raise click.UsageError(_("no installed adapter ships a sandbox"))
     servers = serve(apps, port)
+    by_name = {plugin.name: plugin for plugin in plugins}
     for server in servers:
         line = server.describe()
         if as_json:
             click.echo(json.dumps(line, ensure_ascii=False))
-        else:
-            click.echo(f"{line['channel']}: {line['base_url']}")
+            continue
+        section, secrets = sandbox_settings(by_name[line["channel"]], line)
+        click.echo(f"{line['channel']}: {line['base_url']}")
+        click.echo("  " + _("in listsync.toml:"))
+        click.echo("\n".join(f"    {text}" for text in section))
+        if secrets:
+            click.echo("  " + _("in .env:"))
+            click.echo("\n".join(f"    {text}" for text in secrets))
+        click.echo("")
     if not as_json:
+        click.echo(_("Copy these lines into your workspace, then: listsync auth <channel>"))
         click.echo(_("Serving; press Ctrl+C to stop."))
     sys.stdout.flush()
     try:

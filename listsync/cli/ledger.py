@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 
+from listsync.cli.help import examples
 from listsync.cli.state import State, pass_state
 from listsync.i18n import _
 
 
-@click.command(help=_("Copy the ledger, checked, while nothing else needs to stop."))
+@click.command(
+    help=_("Copy the ledger, checked, while nothing else needs to stop."),
+    epilog=examples(
+        ("listsync backup", _("A dated copy in the backups folder")),
+        ("listsync backup --output copy.sqlite3", _("A copy where you choose")),
+    ),
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -24,7 +31,13 @@ def backup(state: State, output: Path | None) -> None:
     click.echo(_("The ledger is sound; copied to {path}").format(path=copy))
 
 
-@click.command(help=_("Put a backup (the newest, unless FILE is given) in place of the ledger."))
+@click.command(
+    help=_("Put a backup (the newest, unless FILE is given) in place of the ledger."),
+    epilog=examples(
+        ("listsync restore --list", _("The backups there are, newest first")),
+        ("listsync restore", _("Put the newest backup in place of the ledger")),
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--list", "listing", is_flag=True, help=_("Only list the backups."))
 @pass_state

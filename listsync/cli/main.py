@@ -17,6 +17,7 @@ import click
 from listsync import __version__
 from listsync.cli.catalog import catalog
 from listsync.cli.demo import demo, sandbox
+from listsync.cli.help import examples, full_short_help
 from listsync.cli.ledger import backup, restore
 from listsync.cli.report import listings_cmd, report_cmd, runs_cmd
 from listsync.cli.schedule import nightly, schedule
@@ -33,6 +34,10 @@ EXIT_INTERRUPTED = 130
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     help=_("listsync keeps one product catalog in step on every marketplace."),
+    epilog=examples(
+        ("listsync demo", _("Try everything against the built-in sandboxes")),
+        ("listsync -w htx sync", _("Sync the workspace in the folder htx")),
+    ),
 )
 @click.version_option(__version__, prog_name="listsync")
 @click.option(
@@ -127,6 +132,7 @@ def speak_placeholders(command: click.Command, words: dict[str, str]) -> None:
 
 
 speak_placeholders(cli, _words())
+full_short_help(cli)
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import click
 
+from listsync.cli.help import examples
 from listsync.i18n import _
 
 if TYPE_CHECKING:
@@ -41,6 +42,10 @@ class OpensWorkspace(Protocol):
     help=_(
         "Orders (count, units, revenue, cancellations) and stock, over a period.\n\n"
         "The default period is the last 30 days, in the workspace's local time."
+    ),
+    epilog=examples(
+        ("listsync report --by channel --from 2026-11-01", _("Orders by marketplace since 1/11")),
+        ("listsync report --format xlsx", _("The last 30 days as a workbook")),
     ),
 )
 @click.option(
@@ -100,7 +105,9 @@ def report_cmd(
 
 
 @click.command(
-    "runs", help=_("The latest syncs: when, how long, what each channel did, and every error.")
+    "runs",
+    help=_("The latest syncs: when, how long, what each channel did, and every error."),
+    epilog=examples(("listsync runs --limit 3", _("The last three syncs"))),
 )
 @click.option(
     "--limit",
@@ -122,6 +129,10 @@ def runs_cmd(state: OpensWorkspace, limit: int) -> None:
 @click.command(
     "listings",
     help=_("Each product on each channel: state, remote id, stock and price last sent, errors."),
+    epilog=examples(
+        ("listsync listings --state rejected", _("Listings a marketplace refused, and why")),
+        ("listsync listings --channel tiki", _("Tiki's listings only")),
+    ),
 )
 @channel_option
 @click.option(

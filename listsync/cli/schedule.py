@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from listsync.cli.help import examples
 from listsync.i18n import _
 
 if TYPE_CHECKING:
@@ -41,12 +42,25 @@ def _folder(ctx: click.Context) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
-@click.group(help=_("Run `listsync nightly` by itself: install, show or remove the scheduled run."))
+@click.group(
+    help=_("Run `listsync nightly` by itself: install, show or remove the scheduled run."),
+    epilog=examples(
+        ("listsync schedule install --at 02:00", _("Sync by itself every night at 2:00")),
+        ("listsync schedule show", _("The scheduled run of this workspace, if any")),
+    ),
+)
 def schedule() -> None:
     pass
 
 
-@schedule.command("install", help=_("Install the nightly run with this computer's own scheduler."))
+@schedule.command(
+    "install",
+    help=_("Install the nightly run with this computer's own scheduler."),
+    epilog=examples(
+        ("listsync schedule install --at 02:00", _("Sync by itself every night at 2:00")),
+        ("listsync schedule install --every 6h --print", _("Every 6 hours; only show it")),
+    ),
+)
 @click.option(
     "--at",
     metavar="HH:MM",
@@ -100,7 +114,11 @@ def schedule_install(
         click.echo(line)
 
 
-@schedule.command("show", help=_("Show the scheduled run installed for this workspace, if any."))
+@schedule.command(
+    "show",
+    help=_("Show the scheduled run installed for this workspace, if any."),
+    epilog=examples(("listsync schedule show", _("The scheduled run of this workspace, if any"))),
+)
 @click.pass_context
 def schedule_show(ctx: click.Context) -> None:
     from listsync.schedule.install import show
@@ -109,7 +127,11 @@ def schedule_show(ctx: click.Context) -> None:
         click.echo(line)
 
 
-@schedule.command("remove", help=_("Remove the scheduled run of this workspace."))
+@schedule.command(
+    "remove",
+    help=_("Remove the scheduled run of this workspace."),
+    epilog=examples(("listsync schedule remove", _("Stop the nightly run of this workspace"))),
+)
 @click.pass_context
 def schedule_remove(ctx: click.Context) -> None:
     from listsync.schedule.install import remove
@@ -121,9 +143,11 @@ def schedule_remove(ctx: click.Context) -> None:
 @click.command(
     help=_(
         "The unattended run: sync under the lock, log, one summary line, exit code for"
-        " monitors.\n\nExit codes: 0 all channels ok, 1 a channel failed, 2 bad settings,"
-        " 75 another run is going."
-    )
+        " monitors.\n\nExit codes: 0 all channels ok, 3 all channels ok but something needs"
+        ' you (printed after the summary line as "to fix"), 1 a channel failed, 2 bad'
+        " settings, 75 another run is going."
+    ),
+    epilog=examples(("listsync nightly", _("What the schedule runs; run it by hand to try it"))),
 )
 @click.option(
     "--every", metavar="PERIOD", help=_("How often the schedule starts it (default 24h).")

@@ -37,8 +37,9 @@ from listsync.catalog.files import load_catalog
 from listsync.catalog.samples import copy_sample_catalog
 from listsync.channel.contract import ChannelPlugin, ListingState
 from listsync.channel.registry import Registry, default_registry
-from listsync.errors import ConfigError, ListsyncError
+from listsync.errors import ConfigError, InputError, ListsyncError
 from listsync.i18n import _
+from listsync.progress import counting
 from listsync.sandbox.harness import SandboxServer
 from listsync.settings import ENV_PREFIX, write_workspace_template
 from listsync.sync.engine import RunResult
@@ -83,6 +84,21 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def sandbox_settings(
+    plugin: ChannelPlugin, described: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """A sandbox's ``describe()`` keys as a person copies them: the ``[channels.<name>]``
+    section's lines for listsync.toml, and the secrets' lines for the private .env."""
+    hidden = _secret_keys(plugin)
+    section, secrets = [f"[channels.{plugin.name}]", "enabled = true"], []
+    for key, value in described.items():
+        if key in hidden:
+            secrets.append(f"{ENV_PREFIX}CHANNELS__{plugin.name.upper()}__{key.upper()}={value}")
+        elif key != "channel":
+            section.append(f"{key} = {_toml_value(value)}")
+    return section, secrets
+
+
 def configure(
     root: Path,
     plugins: list[ChannelPlugin],
@@ -97,16 +113,9 @@ def configure(
         line = {k: v for k, v in server.describe().items() if k != "channel"}
         if photos_url and PHOTO_SETTING in plugin.settings_model.model_fields:
             line.setdefault(PHOTO_SETTING, photos_url)
-        hidden = _secret_keys(plugin)
-        lines = [f"\n[channels.{plugin.name}]", "enabled = true"]
-        for key, value in line.items():
-            if key in hidden:
-                secrets.append(
-                    f"{ENV_PREFIX}CHANNELS__{plugin.name.upper()}__{key.upper()}={value}"
-                )
-            else:
-                lines.append(f"{key} = {_toml_value(value)}")
-        sections.append("\n".join(lines))
+        section, hidden = sandbox_settings(plugin, line)
+        sections.append("\n" + "\n".join(section))
+        secrets += hidden
     with (root / "listsync.toml").open("a", encoding="utf-8") as config:
         config.write("\n" + "\n".join(sections) + "\n")
     with (root / ".env").open("a", encoding="utf-8") as env:
@@ -134,10 +143,19 @@ def authorize(ws: Workspace, name: str) -> str:
 
 def make_orders(server: SandboxServer, count: int, days: int) -> tuple[int, int]:
     """Orders over the last ``days`` days, walked to their endings; returns (made, cancelled)."""
+    if count == 0:
+        return 0, 0
     root = server.root_url
     made = requests.post(f"{root}/_sandbox/orders", json={"count": count, "days": days}, timeout=30)
-    made.raise_for_status()
-    ids = [str(order_id) for order_id in made.json()["order_ids"]]
+    try:
+        ids = [str(order_id) for order_id in made.json()["order_ids"]]
+    except (ValueError, KeyError, TypeError):  # refused (too many for the stock listed)
+        raise InputError(
+            _(
+                "the {channel} sandbox took none of the {count} orders: {reason}; ask for "
+                "fewer with --orders"
+            ).format(channel=server.app.name, count=count, reason=_refusal(made))
+        ) from None
     story = type(server.app).order_story
     start, cancelled = 0, 0
     for ending, share in ENDINGS:
@@ -151,6 +169,16 @@ def make_orders(server: SandboxServer, count: int, days: int) -> tuple[int, int]
         cancelled += (end - start) if ending == "cancelled" else 0
         start = end
     return len(ids), cancelled
+
+
+def _refusal(reply: requests.Response) -> str:
+    """What a sandbox said when it refused, without its JSON wrapping."""
+    try:
+        body = reply.json()
+    except ValueError:
+        body = None
+    said = body.get("message") if isinstance(body, dict) else None
+    return str(said or reply.text[:200] or reply.status_code)
 
 
 def prepare_folder(directory: Path | None) -> Path:
@@ -255,7 +283,7 @@ def run_demo(
             total = len(ws.ledger.products()) * len(names)
             with progress(_("Publishing"), total) as advance:
                 result.publish = engine.run(
-                    names, pull=False, command="demo publish", progress=advance
+                    names, pull=False, command="demo publish", progress=counting(advance)
                 )
             result.in_review = in_review(ws, names)
             if result.in_review:
@@ -268,7 +296,7 @@ def run_demo(
                     )
                 with progress(_("Checking reviews"), total) as advance:
                     result.review = engine.run(
-                        names, pull=False, command="demo review", progress=advance
+                        names, pull=False, command="demo review", progress=counting(advance)
                     )
                 for name in result.in_review:
                     live = [r for r in ws.ledger.listings(name) if r.state is ListingState.LIVE]
@@ -285,5 +313,5 @@ def run_demo(
                     result.cancelled[plugin.name] = cancelled
                     advance(1)
             with progress(_("Syncing"), total) as advance:
-                result.sync = engine.run(names, command="demo sync", progress=advance)
+                result.sync = engine.run(names, command="demo sync", progress=counting(advance))
     return result

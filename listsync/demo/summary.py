@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
+from listsync.demo.program import quoted, this_program
 from listsync.demo.run import DemoResult
 from listsync.i18n import _
 from listsync.report.summary import render_summary
 
 
-def render_demo(result: DemoResult) -> str:
+def render_demo(result: DemoResult, program: str | None = None) -> str:
+    """What happened, and commands to look around with, started as ``program`` (by default
+    the way this listsync was started: :func:`listsync.demo.program.this_program`)."""
     from listsync.report.formats import render_table
     from listsync.workspace import Workspace
 
@@ -43,14 +47,15 @@ def render_demo(result: DemoResult) -> str:
                         live=result.reviewed_live.get(name, 0),
                     )
                 )
-    root = result.workspace
+    windows = os.name == "nt"
+    again = f"{program or this_program()} -w {quoted(str(result.workspace), windows=windows)}"
     lines += [
         "",
         _("Look around:"),
-        f"  listsync -w {root} report --by day",
-        f"  listsync -w {root} report --format html --output report.html",
-        f"  listsync -w {root} stock show TSTH-100",
-        f"  listsync -w {root} listings",
-        f"  listsync -w {root} sync --dry-run",
+        f"  {again} report --by day",
+        f"  {again} report --format html --output report.html",
+        f"  {again} stock show TSTH-100",
+        f"  {again} listings",
+        f"  {again} sync --dry-run",
     ]
     return "\n".join(lines)

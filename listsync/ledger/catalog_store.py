@@ -8,6 +8,7 @@ always be explained, and settling the same order event twice adds nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,13 +16,19 @@ from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from listsync.catalog.model import Product, sku_key
+from listsync.catalog.sku_index import SUGGEST_LIMIT, SkuIndex
 from listsync.errors import InputError
 from listsync.i18n import _
 from listsync.ledger.base import LedgerBase
 from listsync.ledger.records import ImportSummary, Movement, MovementReason
 from listsync.ledger.schema import PRODUCT, STOCK_MOVEMENT
+from listsync.ledger.stock_counts import Count, NegativeStock, StockChange, work_out
 
 _REASONS = frozenset(MovementReason)
+_WRITE_BATCH = 500
+"""Products written to the ledger per statement when a catalog is imported."""
+_FEW_SKUS = 500
+"""Up to this many SKUs, on hand is summed for them alone; above, for all at once."""
 
 
 class CatalogStore(LedgerBase):
@@ -45,7 +52,7 @@ class CatalogStore(LedgerBase):
                     select(PRODUCT.c.sku, PRODUCT.c.content_hash, PRODUCT.c.active)
                 )
             }
-            added, changed, unchanged, rows = [], [], [], []
+            added, changed, unchanged, writes = [], [], [], []
             for sku, (product, content_hash) in incoming.items():
                 old = before.get(sku)
                 if old is None or not old[1]:
@@ -55,10 +62,10 @@ class CatalogStore(LedgerBase):
                 else:
                     unchanged.append(sku)
                     continue
-                rows.append(_product_row(product, content_hash, now))
+                writes.append((product, content_hash))
             removed = sorted(s for s, (_, active) in before.items() if active and s not in incoming)
             if not dry_run:
-                _write_products(conn, rows, removed, now)
+                _write_products(conn, writes, removed, now)
         return ImportSummary(
             added=tuple(sorted(added)),
             changed=tuple(sorted(changed)),
@@ -130,19 +137,50 @@ class CatalogStore(LedgerBase):
                     sku=sku, quantity=quantity
                 )
             )
-        with self.write() as session:
+        return self.count_stock([Count(sku, quantity)], note=note)[0].delta
+
+    def sku_index(self, *, include_inactive: bool = False) -> SkuIndex:
+        """The SKUs stock is kept for, and the products with variants: to check typed SKUs."""
+        with self.read() as session:
+            return _sku_index(session.connection(), include_inactive)
+
+    def count_stock(
+        self,
+        counts: Sequence[Count],
+        *,
+        add: bool = False,
+        note: str = "",
+        dry_run: bool = False,
+        allow_negative: bool = False,
+    ) -> tuple[StockChange, ...]:
+        """Move many SKUs' on hand at once, from one snapshot and in one transaction.
+
+        A count sets on hand to its quantity (a ``set`` movement); with ``add`` the
+        quantity is added (a ``manual`` one). A SKU whose on hand does not change gets no
+        movement. Any SKU not sold by an active product, a SKU given twice, or (unless
+        ``allow_negative``) units taken away below 0 refuse the whole batch with an
+        :class:`InputError` (:class:`NegativeStock` for the last). ``dry_run`` reads only.
+        """
+        with self.read() if dry_run else self.write() as session:
             conn = session.connection()
-            canonical = unit_skus(conn, False).get(sku_key(sku))
-            if canonical is None:
-                raise InputError(_movement_problems({sku}, set()))
-            current = _sums(conn, [canonical]).get(canonical, 0)
-            delta = quantity - current
-            if delta:
-                movement = Movement(canonical, delta, MovementReason.SET, note=note)
-                conn.execute(
-                    STOCK_MOVEMENT.insert(), [_movement_row(movement, canonical, self._clock.now())]
-                )
-        return delta
+            resolved = _resolve_counts(conn, counts, add)
+            small = len(resolved) <= _FEW_SKUS
+            on_hand = _sums(conn, [count.sku for count in resolved] if small else None)
+            changes = work_out(resolved, on_hand, add=add)
+            negative = [change for change in changes if change.goes_negative]
+            if negative and not allow_negative:
+                raise NegativeStock(negative)
+            if not dry_run:
+                reason = MovementReason.MANUAL if add else MovementReason.SET
+                now = self._clock.now()
+                rows = [
+                    _movement_row(Movement(c.sku, c.delta, reason, note=note), c.sku, now)
+                    for c in changes
+                    if c.delta
+                ]
+                if rows:
+                    conn.execute(STOCK_MOVEMENT.insert(), rows)
+        return changes
 
     def on_hand(self, skus: Sequence[str] | None = None) -> dict[str, int]:
         """On-hand stock (the sum of movements) per SKU; every active unit when ``skus`` is None."""
@@ -169,7 +207,8 @@ class CatalogStore(LedgerBase):
 
 def _check_catalog(products: Sequence[Product]) -> dict[str, tuple[Product, str]]:
     """Products by SKU with their hashes; refuses a SKU sold twice (stock would be ambiguous)."""
-    owners: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
+    owners: dict[str, list[str]] = {}  # only SKUs sold more than once: not a list for each
     incoming: dict[str, tuple[Product, str]] = {}
     for product in products:
         if product.sku in incoming:
@@ -178,8 +217,14 @@ def _check_catalog(products: Sequence[Product]) -> dict[str, tuple[Product, str]
             )
         incoming[product.sku] = (product, product.content_hash())
         for unit in product.units():
-            owners.setdefault(sku_key(unit.sku), []).append(product.sku)
-    clashes = sorted(key for key, skus in owners.items() if len(skus) > 1)
+            key = sku_key(unit.sku)
+            if key in owners:
+                owners[key].append(product.sku)
+            elif key in owner:
+                owners[key] = [owner[key], product.sku]
+            else:
+                owner[key] = product.sku
+    clashes = sorted(owners)
     if clashes:
         listed = "; ".join(f"{key} (in {', '.join(owners[key])})" for key in clashes)
         raise InputError(
@@ -205,9 +250,15 @@ def _product_row(product: Product, content_hash: str, now: datetime) -> dict[str
 
 
 def _write_products(
-    conn: Connection, rows: list[dict[str, Any]], removed: list[str], now: datetime
+    conn: Connection, products: list[tuple[Product, str]], removed: list[str], now: datetime
 ) -> None:
-    if rows:
+    """Upsert ``products`` (with their hashes) in batches, then mark ``removed`` inactive.
+
+    A product's row holds all of it as JSON: made for a whole large catalog at once, the
+    rows would weigh more than the catalog itself, so they are made one batch at a time.
+    """
+    for start in range(0, len(products), _WRITE_BATCH):
+        rows = [_product_row(p, h, now) for p, h in products[start : start + _WRITE_BATCH]]
         stmt = sqlite_insert(PRODUCT)
         stmt = stmt.on_conflict_do_update(
             index_elements=[PRODUCT.c.sku],
@@ -229,6 +280,37 @@ def unit_skus(conn: Connection, include_inactive: bool) -> dict[str, str]:
     if not include_inactive:
         query = query.where(PRODUCT.c.active)
     return {sku_key(sku): sku for units in conn.scalars(query) for sku in units}
+
+
+def _sku_index(conn: Connection, include_inactive: bool) -> SkuIndex:
+    query = select(PRODUCT.c.sku, PRODUCT.c.units)
+    if not include_inactive:
+        query = query.where(PRODUCT.c.active)
+    return SkuIndex.of(
+        (sku, units) for sku, units in conn.execute(query.order_by(PRODUCT.c.active))
+    )
+
+
+def _resolve_counts(conn: Connection, counts: Sequence[Count], add: bool) -> list[Count]:
+    """The counts with their SKUs as the catalog spells them; InputError for a bad one."""
+    index = _sku_index(conn, False)
+    resolved: list[Count] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for count in counts:
+        sku = index.find(count.sku)
+        if sku is None:
+            problems.append(index.problem(count.sku, suggest=len(problems) < SUGGEST_LIMIT))
+        elif sku in seen:
+            problems.append(_("{sku} is given twice").format(sku=sku))
+        elif type(count.quantity) is not int or (count.quantity < 0 and not add):
+            problems.append(_("invalid values: {values}").format(values=repr(count.quantity)))
+        else:
+            seen.add(sku)
+            resolved.append(count if sku == count.sku else replace(count, sku=sku))
+    if problems:
+        raise InputError(_("stock not changed: {problems}").format(problems="; ".join(problems)))
+    return resolved
 
 
 def _sums(conn: Connection, skus: list[str] | None) -> dict[str, int]:

@@ -170,10 +170,16 @@ _LISTING_CHECKED_AT = (
     "UPDATE listing SET checked_at = updated_at WHERE state = 'in_review'",
 )
 
+# Whose fault a listing's failure was (listsync.channel.faults.Fault); none when it stands
+# well, or failed before this column existed (a row rejected then is read as the
+# marketplace's refusal).
+_LISTING_FAULT = ("ALTER TABLE listing ADD COLUMN fault TEXT",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_api_call", _API_CALL),
     Migration("0003_listing_checked_at", _LISTING_CHECKED_AT),
+    Migration("0004_listing_fault", _LISTING_FAULT),
 )
 
 

@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 from listsync.catalog.model import PriceTier
 from listsync.channel.contract import ListingState, Money, Offer, Order, RemoteListing
-from listsync.i18n import _
+from listsync.channel.faults import Fault
+from listsync.i18n import _, ngettext
 
 
 class MovementReason(StrEnum):
@@ -44,6 +45,9 @@ class Movement:
     id: int | None = None  # set by the ledger
 
 
+DRY_RUN_SKUS = 12  # SKUs an import's dry run names for each kind of change
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     """What importing a catalog does (or would do, with ``dry_run``), SKUs sorted."""
@@ -61,6 +65,8 @@ class ImportSummary:
         return len(self.removed) / self.active_before if self.active_before else 0.0
 
     def __str__(self) -> str:
+        if self.dry_run:
+            return self._would()
         return _(
             "{added} added, {changed} changed, {unchanged} unchanged, {removed} removed"
         ).format(
@@ -69,6 +75,32 @@ class ImportSummary:
             unchanged=len(self.unchanged),
             removed=len(self.removed),
         )
+
+    def _would(self) -> str:
+        """A dry run's words: nothing changed, what an import would do, and to which SKUs."""
+        lines = [
+            _(
+                "Dry run: nothing was changed. The import would add {added}, change {changed}"
+                " and remove {removed} products ({unchanged} unchanged)."
+            ).format(
+                added=len(self.added),
+                changed=len(self.changed),
+                removed=len(self.removed),
+                unchanged=len(self.unchanged),
+            )
+        ]
+        for skus, text in (
+            (self.added, _("would add: {skus}")),
+            (self.changed, _("would change: {skus}")),
+            (self.removed, _("would remove: {skus}")),
+        ):
+            if skus:
+                shown = list(skus[:DRY_RUN_SKUS])
+                if len(skus) > DRY_RUN_SKUS:
+                    more = len(skus) - DRY_RUN_SKUS
+                    shown.append(ngettext("and {n} more", "and {n} more", more).format(n=more))
+                lines.append("  " + text.format(skus=", ".join(shown)))
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -110,6 +142,20 @@ class ListingRecord:
     reasons: tuple[str, ...] = ()
     updated_at: datetime | None = None  # set by the ledger
     checked_at: datetime | None = None  # when the review state was last asked
+    fault: Fault | None = None  # whose fault the last failure was; None when it stands well
+
+    @property
+    def failed(self) -> bool:
+        """Whether the product could not be listed as the catalog says, for whatever reason."""
+        return self.fault is not None or self.state in (ListingState.FAILED, ListingState.REJECTED)
+
+    @property
+    def fault_shown(self) -> Fault | None:
+        """Whose fault: a rejection recorded before faults were kept is the marketplace's
+        (another failure of then is not known: None)."""
+        if self.fault is None and self.state is ListingState.REJECTED:
+            return Fault.MARKETPLACE
+        return self.fault
 
     def remote(self) -> RemoteListing | None:
         if self.remote_id is None:

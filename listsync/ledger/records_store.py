@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, func, select
 
 from listsync.catalog.model import PriceTier
 from listsync.channel.contract import ListingState, Money, Order
+from listsync.channel.faults import Fault
 from listsync.errors import InputError
 from listsync.i18n import _
 from listsync.ledger.base import LedgerBase, upsert
@@ -158,6 +159,7 @@ class RecordStore(LedgerBase):
                 reasons=tuple(row["reasons"]),
                 updated_at=row["updated_at"],
                 checked_at=row["checked_at"],
+                fault=Fault(row["fault"]) if row["fault"] else None,
             )
             for row in rows
         ]
@@ -294,6 +296,7 @@ def _listing_row(record: ListingRecord, now: datetime) -> dict[str, Any]:
         "reasons": list(record.reasons),
         "updated_at": now,
         "checked_at": record.checked_at,
+        "fault": None if record.fault is None else Fault(record.fault).value,
     }
 
 

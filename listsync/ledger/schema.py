@@ -128,6 +128,7 @@ class ListingRow(SQLModel, table=True):
     reasons: list[str] = Field(default_factory=list, sa_type=JsonText)
     updated_at: datetime = Field(sa_type=UtcDateTime)
     checked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    fault: str | None = None  # whose fault the last failure was: a channel.faults.Fault
 
 
 class OfferRow(SQLModel, table=True):

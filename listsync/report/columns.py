@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from listsync.channel.faults import fault_text
 from listsync.format import date_text, money, month_text, number, week_text
 from listsync.i18n import _
 from listsync.report.model import TOTAL_KEY, VND, Figures, OrderRow, Report, StockRow
@@ -191,13 +192,20 @@ def notes_of(report: Report) -> list[str]:
     return notes
 
 
+def to_fix_title() -> str:
+    """The heading of a report's "To fix" section."""
+    return _("To fix: products that could not be listed")
+
+
 def to_fix_lines(report: Report) -> list[str]:
-    """One line per listing a marketplace turned down: SKU, channel, its reasons."""
-    return [
-        _("{sku} on {channel}: {reasons}").format(
-            sku=item.sku,
-            channel=item.channel,
-            reasons="; ".join(item.reasons) or _("no reason given"),
-        )
-        for item in report.to_fix
-    ]
+    """One line per product that could not be listed: SKU, channel, whose fault, why."""
+    lines = []
+    for item in report.to_fix:
+        reasons = "; ".join(item.reasons) or _("no reason given")
+        where = {"sku": item.sku, "channel": item.channel, "reasons": reasons}
+        if item.fault is None:
+            lines.append(_("{sku} on {channel}: {reasons}").format(**where))
+        else:
+            fault = fault_text(item.fault)
+            lines.append(_("{sku} on {channel}: {fault}: {reasons}").format(fault=fault, **where))
+    return lines

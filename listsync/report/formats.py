@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from listsync.channel.faults import fault_text
 from listsync.errors import InputError
 from listsync.i18n import _
 from listsync.report.columns import (
@@ -33,6 +34,7 @@ from listsync.report.columns import (
     stock_values,
     title_of,
     to_fix_lines,
+    to_fix_title,
 )
 from listsync.report.model import VND, Report, local_time
 from listsync.report.table import WIDTH, Column, fit_table
@@ -65,7 +67,7 @@ def render_table(report: Report) -> str:
     stock_rows = [_shown(stock, stock_values(report, row)) for row in report.stock]
     lines.append(fit_table(stock, stock_rows, keys=1) if stock_rows else _("No products yet."))
     if report.to_fix:
-        lines += ["", _("To fix: listings the marketplaces turned down")]
+        lines += ["", to_fix_title()]
         lines += [
             textwrap.fill(line, WIDTH, subsequent_indent="    ") for line in to_fix_lines(report)
         ]
@@ -129,7 +131,12 @@ def report_data(report: Report) -> dict[str, Any]:
         },
         "stock": [stock_values(report, row) for row in report.stock],
         "to_fix": [
-            {"sku": item.sku, "channel": item.channel, "reasons": list(item.reasons)}
+            {
+                "sku": item.sku,
+                "channel": item.channel,
+                "fault": None if item.fault is None else item.fault.value,
+                "reasons": list(item.reasons),
+            }
             for item in report.to_fix
         ],
         "orders_per_channel_per_day": {
@@ -176,9 +183,10 @@ def write_xlsx(report: Report, path: Path) -> None:
         sheet.freeze_panes = "A2"
     if report.to_fix:
         fix = book.create_sheet(_("To fix"))
-        fix.append([_("SKU"), _("Channel"), _("Reasons")])
+        fix.append([_("SKU"), _("Channel"), _("Whose fault"), _("Reasons")])
         for item in report.to_fix:
-            fix.append([item.sku, item.channel, "; ".join(item.reasons)])
+            fault = "" if item.fault is None else fault_text(item.fault)
+            fix.append([item.sku, item.channel, fault, "; ".join(item.reasons)])
     daily = book.create_sheet(_("Orders per day"))
     channels = sorted(report.daily)
     daily.append([_("Day"), *channels])

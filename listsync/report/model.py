@@ -28,7 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from listsync.catalog.model import Product, sku_key
-from listsync.channel.contract import ListingState, Order, OrderState
+from listsync.channel.contract import Order, OrderState
+from listsync.channel.faults import Fault
 from listsync.errors import InputError
 from listsync.format import time_text
 from listsync.i18n import _
@@ -199,11 +200,13 @@ class StockRow:
 
 @dataclass(frozen=True)
 class ToFix:
-    """A listing a marketplace turned down, with its reasons in the marketplace's words."""
+    """A product that could not be listed on a channel: whose fault, and why (a
+    marketplace's reasons in its own words)."""
 
     sku: str
     channel: str
     reasons: tuple[str, ...]
+    fault: Fault | None = Fault.MARKETPLACE  # None: failed before faults were recorded
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,10 @@ class Report:
     stock: tuple[StockRow, ...]
     stock_channels: tuple[str, ...]
     daily: Mapping[str, Mapping[date, int]]  # channel -> local day -> orders placed
-    to_fix: tuple[ToFix, ...] = ()  # listings turned down, to fix in the catalog
+    to_fix: tuple[ToFix, ...] = ()  # products that could not be listed, whatever the fault
+    # channel -> its figures for the period, whatever ``by`` is (the HTML report's cards);
+    # channels shown without orders have empty figures
+    by_channel: Mapping[str, Figures] = field(default_factory=dict)
 
     @property
     def converts(self) -> bool:
@@ -258,11 +264,14 @@ def build_report(ledger: Ledger, options: ReportOptions, now: datetime) -> Repor
     products = ledger.products(active_only=False)
     active = {product.sku for product in ledger.products()}
     orders = orders_created(ledger, *period.bounds(), channels)
+    shown = channels or options.enabled
     listed = {  # shown even without an order: what did not sell is news too
         "product": {p.sku: p.name.vi or p.name.en for p in products if p.sku in active},
-        "channel": {name: name for name in channels or options.enabled},
+        "channel": {name: name for name in shown},
     }.get(options.by, {})
-    rows, total, daily = _order_figures(period, options.by, orders, products, listed)
+    rows, total, daily, by_channel = _order_figures(
+        period, options.by, orders, products, listed, shown
+    )
     currencies = sorted(total.revenue, key=lambda c: (c != VND, c))
     stock, stock_channels = _stock(ledger, options, channels)
     return Report(
@@ -278,14 +287,15 @@ def build_report(ledger: Ledger, options: ReportOptions, now: datetime) -> Repor
         stock_channels=stock_channels,
         daily=daily,
         to_fix=tuple(_to_fix(ledger, channels)),
+        by_channel=by_channel,
     )
 
 
 def _to_fix(ledger: Ledger, channels: tuple[str, ...]) -> Iterable[ToFix]:
     for record in all_listings(ledger):
-        if record.state is ListingState.REJECTED and (not channels or record.channel in channels):
+        if record.failed and (not channels or record.channel in channels):
             reasons = record.reasons or ((record.last_error,) if record.last_error else ())
-            yield ToFix(record.sku, record.channel, tuple(reasons))
+            yield ToFix(record.sku, record.channel, tuple(reasons), record.fault_shown)
 
 
 def _check_channels(ledger: Ledger, options: ReportOptions) -> tuple[str, ...]:
@@ -309,18 +319,21 @@ def _order_figures(
     orders: Sequence[StoredOrder],
     products: Sequence[Product],
     listed: Mapping[str, str],
-) -> tuple[list[OrderRow], Figures, dict[str, dict[date, int]]]:
+    channels: Sequence[str],
+) -> tuple[list[OrderRow], Figures, dict[str, dict[date, int]], dict[str, Figures]]:
     owner = {sku_key(unit.sku): product for product in products for unit in product.units()}
     groups: dict[str, Figures] = defaultdict(Figures)
     labels: dict[str, str] = dict(listed)
     total = Figures()
     daily: dict[str, dict[date, int]] = {}
+    by_channel = {name: Figures() for name in channels}
     for stored in orders:
         channel, order = stored.channel, stored.order
         day = period.local_day(order.created_at)
         units = sum(line.quantity for line in order.lines)
         whole = [(order.total.currency, order.total.amount)]
         total.add(order.state, units, whole)
+        by_channel.setdefault(channel, Figures()).add(order.state, units, whole)
         per_channel = daily.setdefault(channel, dict.fromkeys(period.days(), 0))
         per_channel[day] += 1
         if by == "product":
@@ -339,7 +352,7 @@ def _order_figures(
                 rows.append(OrderRow(key, key, groups.get(key) or Figures(), first, last))
     else:
         rows += [OrderRow(key, labels[key], groups[key]) for key in sorted(labels)]
-    return rows, total, daily
+    return rows, total, daily, dict(sorted(by_channel.items()))
 
 
 def _by_product(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from listsync.catalog.model import Product
 from listsync.channel.contract import ListingState
+from listsync.channel.faults import Fault, fault_text
 from listsync.errors import InputError
 from listsync.format import money, number, vietnamese
 from listsync.i18n import _
@@ -20,8 +21,10 @@ from listsync.ledger.database import Ledger, ListingRecord, OfferRecord, RunReco
 from listsync.ledger.report_queries import all_listings, all_offers
 from listsync.report.model import local_time
 from listsync.report.table import KEY_CAP, NONE, WIDTH, Column, fit_table
+from listsync.sync.engine import ATTENTION
 
 NOT_LISTED = "not_listed"
+FAILED = ListingState.FAILED.value  # as a filter: every listing that could not be listed
 STATES = (*(state.value for state in ListingState), NOT_LISTED)
 
 RUN_COLUMNS = (
@@ -55,6 +58,18 @@ def duration_text(delta: timedelta | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+def run_status_text(status: str) -> str:
+    """A finished run's status in words: "attention" is a run that finished with something
+    left to fix (exit code 3)."""
+    words = {
+        "ok": _("ok"),
+        ATTENTION: _("needs attention"),
+        "failed": _("failed"),
+        "interrupted": _("interrupted"),
+    }
+    return words.get(status, status)
+
+
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -75,7 +90,7 @@ def render_runs(runs: Sequence[RunRecord], tz: ZoneInfo) -> str:
             Column("result", _("Result")),
             *(Column(key, title, "count") for key, title in keys),
         ]
-        status = run.status if run.finished_at is not None else _("unfinished")
+        status = run_status_text(run.status) if run.finished_at is not None else _("unfinished")
         head = " · ".join(
             [
                 _("Run {id}").format(id=run.id),
@@ -98,7 +113,13 @@ def render_runs(runs: Sequence[RunRecord], tz: ZoneInfo) -> str:
             lines.append(fit_table(columns, rows))
         lines += [_error_line(channel.channel, channel.error) for channel in run.channels]
         blocks.append("\n".join(line for line in lines if line))
-    return "\n\n".join([*blocks, textwrap.fill(RUN_LEGEND, WIDTH)])
+    legend = RUN_LEGEND
+    if any(run.status == ATTENTION for run in runs):
+        legend += " " + _(
+            "A run that needs attention finished, but left something to fix: listsync "
+            "listings --state failed shows the products that could not be listed."
+        )
+    return "\n\n".join([*blocks, textwrap.fill(legend, WIDTH)])
 
 
 def _error_line(channel: str, error: str | None) -> str:
@@ -121,6 +142,12 @@ class ListingLine:
     state: str  # a ListingState value, or NOT_LISTED
     record: ListingRecord | None
     offers: tuple[tuple[str, OfferRecord | None], ...]  # (unit SKU, last accepted offer)
+
+    @property
+    def failed(self) -> bool:
+        """Could not be listed as the catalog says, whatever the reason: what
+        ``--state failed`` shows (rejected listings too)."""
+        return self.record is not None and self.record.failed
 
 
 def state_text(state: str) -> str:
@@ -184,7 +211,7 @@ def listing_lines(
                 record=record,
                 offers=tuple((unit, offers.get((unit, name))) for unit in units),
             )
-            if state is None or line.state == state:
+            if state is None or line.state == state or (state == FAILED and line.failed):
                 lines.append(line)
     return sorted(lines, key=lambda line: (line.product, line.channel))
 
@@ -210,6 +237,59 @@ def _price(offer: OfferRecord | None) -> str:
 
 def _stock(offer: OfferRecord | None) -> str:
     return NONE if offer is None or offer.stock is None else number(offer.stock)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Something about a listing a person should look at, in the marketplace's words."""
+
+    sku: str  # the product's; a unit's for a refused stock or price
+    channel: str
+    kind: str  # REASONS (turned down), LAST_ERROR, or REFUSED (a stock or price)
+    state: str  # the listing's state: a ListingState value, or NOT_LISTED
+    detail: str  # on one line
+    fault: Fault | None = None  # for a listing's last error: whose fault it was
+
+    def __str__(self) -> str:
+        where = _("{sku} on {channel}").format(sku=self.sku, channel=self.channel)
+        if self.kind == LAST_ERROR and self.fault is not None:
+            return _("{where}: {fault}: {error}").format(
+                where=where, fault=fault_text(self.fault), error=self.detail
+            )
+        if self.kind == REASONS:
+            return _("{where}: {state}: {reasons}").format(
+                where=where, state=state_text(self.state), reasons=self.detail
+            )
+        if self.kind == LAST_ERROR:
+            return _("{where}: last error: {error}").format(where=where, error=self.detail)
+        return _("{sku} on {channel}: stock or price refused: {error}").format(
+            sku=self.sku, channel=self.channel, error=self.detail
+        )
+
+
+REASONS, LAST_ERROR, REFUSED = "reasons", "last_error", "refused"
+
+
+def needs_a_look(lines: Iterable[ListingLine]) -> list[Attention]:
+    """What ``listsync listings`` lists under "Needs a look": reasons a listing was turned
+    down, a listing's last error, a stock or price a channel refused."""
+    found = []
+    for line in lines:
+        record = line.record
+        if record is not None and record.reasons:
+            reasons = "; ".join(one_line(r) for r in record.reasons)
+            found.append(Attention(line.product, line.channel, REASONS, line.state, reasons))
+        if record is not None and record.last_error:
+            error = one_line(record.last_error)
+            fault = record.fault_shown
+            found.append(
+                Attention(line.product, line.channel, LAST_ERROR, line.state, error, fault)
+            )
+        for unit, offer in line.offers:
+            if offer is not None and offer.last_error:
+                error = one_line(offer.last_error)
+                found.append(Attention(unit, line.channel, REFUSED, line.state, error))
+    return found
 
 
 def render_listings(lines: Sequence[ListingLine]) -> str:
@@ -241,28 +321,7 @@ def render_listings(lines: Sequence[ListingLine]) -> str:
         else:
             rows.append([*head, "", ""])
             rows += [["  " + unit, "", "", "", _stock(o), _price(o)] for unit, o in line.offers]
-        where = _("{sku} on {channel}").format(sku=line.product, channel=line.channel)
-        if record is not None and record.reasons:
-            attention.append(
-                _("{where}: {state}: {reasons}").format(
-                    where=where,
-                    state=state_text(line.state),
-                    reasons="; ".join(one_line(r) for r in record.reasons),
-                )
-            )
-        if record is not None and record.last_error:
-            attention.append(
-                _("{where}: last error: {error}").format(
-                    where=where, error=one_line(record.last_error)
-                )
-            )
-        for unit, offer in line.offers:
-            if offer is not None and offer.last_error:
-                attention.append(
-                    _("{sku} on {channel}: stock or price refused: {error}").format(
-                        sku=unit, channel=line.channel, error=one_line(offer.last_error)
-                    )
-                )
+        attention += [str(item) for item in needs_a_look([line])]
     out = [fit_table(columns, rows)]
     if attention:
         out += ["", _("Needs a look:"), *(f"  {text}" for text in attention)]

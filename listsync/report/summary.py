@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from listsync.errors import EXIT_ATTENTION
+from listsync.format import number
 from listsync.i18n import _
+from listsync.report.table import KEY_CAP, Column, fit_table
 from listsync.report.text_table import format_table
 from listsync.sync.engine import RunResult
 from listsync.sync.push import (
@@ -63,25 +66,37 @@ def _titles() -> list[str]:
     ]
 
 
+def summary_table(result: RunResult) -> str:
+    """A column per channel, a row per count, the verdict last: 80 columns hold four
+    channels with big counts in any language (more channels go on in further blocks)."""
+    outcomes = list(result.outcomes.values())
+    columns = [
+        Column("count", _("Channel")),
+        *(Column(o.name, o.name, "count", cap=KEY_CAP) for o in outcomes),
+    ]
+    rows = [
+        [title, *(number(o.tally.counts.get(key, 0)) for o in outcomes)]
+        for key, title in zip(COLUMNS, _titles(), strict=True)
+    ]
+    rows.append([_("Result"), *(_("ok") if o.ok else _("FAILED") for o in outcomes)])
+    return fit_table(columns, rows)
+
+
 def render_summary(result: RunResult) -> str:
-    headers = [_("Channel"), *_titles(), _("Result")]
-    rows = []
-    for name, outcome in result.outcomes.items():
-        counts = outcome.tally.counts
-        verdict = _("ok") if outcome.ok else _("FAILED")
-        rows.append([name, *(counts.get(key, 0) for key in COLUMNS), verdict])
-    lines = [format_table(headers, rows)]
+    lines = [summary_table(result)]
     for name, outcome in result.outcomes.items():
         if outcome.error:
             lines.append(_("{channel} failed: {error}").format(channel=name, error=outcome.error))
-    problems = [p for outcome in result.outcomes.values() for p in outcome.tally.problems]
-    notes = sorted({n for outcome in result.outcomes.values() for n in outcome.tally.notes})
+    problems = result.to_fix
+    notes = sorted({*result.notes, *(n for o in result.outcomes.values() for n in o.tally.notes)})
     if problems:
         lines.append(_("To fix ({n}):").format(n=len(problems)))
         lines += [f"  - {problem}" for problem in problems]
     if notes:
         lines.append(_("Good to know:"))
         lines += [f"  - {note}" for note in notes]
+    if result.exit_code == EXIT_ATTENTION:
+        lines.append(_("Done, but something needs you: see To fix above."))
     if result.run_id is not None:
         lines.append(
             _("Run {id} recorded; see it again with listsync runs.").format(id=result.run_id)
@@ -98,6 +113,9 @@ def render_plan(result: RunResult) -> str:
             )
     for name, plan in result.plans.items():
         lines += ["", _plan(name, plan)]
+    if result.problems:  # the run's own, such as an expired OCOP certificate
+        lines += ["", _("To fix ({n}):").format(n=len(result.problems))]
+        lines += [f"  - {problem}" for problem in result.problems]
     return "\n".join(lines)
 
 

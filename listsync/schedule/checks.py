@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 from listsync.catalog.model import Product
+from listsync.catalog.ocop import certificates_due
 from listsync.channel.contract import Token
 from listsync.i18n import _, ngettext
 from listsync.ledger.records import RunRecord
@@ -126,24 +127,4 @@ def authorization_warning(
 
 def ocop_warnings(products: Iterable[Product], today: date, within: timedelta) -> list[str]:
     """One line per certificate that has expired or expires within ``within``."""
-    by_certificate: dict[tuple[str, date], list[str]] = {}
-    for product in products:
-        ocop = product.ocop
-        if ocop is None or ocop.expires is None or (ocop.expires - today) > within:
-            continue
-        key = (ocop.certificate or f"\0{product.sku}", ocop.expires)
-        by_certificate.setdefault(key, []).append(product.sku)
-    lines = []
-    for (certificate, expires), skus in sorted(by_certificate.items(), key=lambda i: i[0][1]):
-        what = (
-            _("the OCOP certificate of {skus}")
-            if certificate.startswith("\0")
-            else _("OCOP certificate {certificate} of {skus}")
-        ).format(certificate=certificate, skus=", ".join(skus))
-        verb = _("expired on") if expires < today else _("expires on")
-        lines.append(
-            _("{what} {verb} {date}: renew it and update the catalog").format(
-                what=what[:1].upper() + what[1:], verb=verb, date=expires.isoformat()
-            )
-        )
-    return lines
+    return [str(due) for due in certificates_due(products, today, within)]

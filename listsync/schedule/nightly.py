@@ -8,9 +8,11 @@ Everything, with the full summary table and any traceback, goes to a rotating lo
 the workspace's ``log_dir``; the HTTP layer has already redacted what it logs, and nothing
 here logs a setting.
 
-Exit codes for monitors: 0 every channel ok (warnings or not), 1 a channel failed (the
-others finished) or something unexpected, 2 bad settings (nothing was run), 75 another
-run holds the ledger.
+Exit codes for monitors: 0 every channel ok (warnings or not), 3 every channel ok but
+something needs a person (its "To fix" list: products that could not be listed, an expired
+OCOP certificate; printed after the summary line), 1 a channel failed (the others
+finished) or something unexpected, 2 bad settings (nothing was run), 75 another run holds
+the ledger.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from zoneinfo import ZoneInfo
 from listsync.channel.registry import Registry
 from listsync.clock import Clock, SystemClock
 from listsync.errors import (
+    EXIT_ATTENTION,
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
     EXIT_LOCKED,
@@ -38,15 +41,10 @@ from listsync.errors import (
 from listsync.i18n import _, ngettext
 from listsync.ledger.backups import prune
 from listsync.redact import RedactingFilter
+from listsync.report.progress import PlainProgress
 from listsync.report.summary import render_summary
-from listsync.schedule.checks import (
-    DAY,
-    authorization_warning,
-    catch_up_notes,
-    last_pulls,
-    local,
-    ocop_warnings,
-)
+from listsync.schedule.checks import DAY, local
+from listsync.schedule.status import warnings_ahead
 from listsync.settings import CONFIG_NAME, ENV_PREFIX, Settings, load_settings
 from listsync.sync.engine import RunResult
 from listsync.sync.runlock import run_lock
@@ -56,7 +54,6 @@ EXIT_OK = 0
 LOG_FILE = "nightly.log"
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 5
-RUN_HISTORY = 1000  # runs looked back through for each channel's last successful pull
 DEFAULT_ZONE = str(Settings.model_fields["timezone"].default)  # when the settings are unreadable
 
 log = logging.getLogger("listsync.schedule.nightly")
@@ -80,11 +77,16 @@ class NightlyResult:
     details: str = ""  # the full summary table, for the log
     log_file: Path | None = None
     run_id: int | None = None
+    to_fix: list[str] = field(default_factory=list)  # the sync's "To fix": what needs a person
 
     @property
     def lines(self) -> list[str]:
-        """What is printed: the summary line, then one line per warning."""
-        return [self.summary, *(_("warning: {text}").format(text=w) for w in self.warnings)]
+        """What is printed: the summary line, one line per warning, one per thing to fix."""
+        return [
+            self.summary,
+            *(_("warning: {text}").format(text=w) for w in self.warnings),
+            *(_("to fix: {text}").format(text=t) for t in self.to_fix),
+        ]
 
 
 def run_nightly(
@@ -111,8 +113,10 @@ def run_nightly(
 
 
 def _logged(result: NightlyResult) -> NightlyResult:
-    level = {EXIT_OK: logging.INFO, EXIT_LOCKED: logging.WARNING}.get(result.exit_code)
-    log.log(level or logging.ERROR, "%s", result.summary)
+    levels = {EXIT_OK: logging.INFO, EXIT_ATTENTION: logging.WARNING, EXIT_LOCKED: logging.WARNING}
+    log.log(levels.get(result.exit_code) or logging.ERROR, "%s", result.summary)
+    for item in result.to_fix:
+        log.warning("%s", _("to fix: {text}").format(text=item))
     if result.details:
         log.info("%s\n%s", _("details:"), result.details)
     return result
@@ -135,13 +139,14 @@ def _run(
                 raise ConfigError(
                     _("no channel is enabled: set enabled = true in a [channels.…] section")
                 )
-            with run_lock(settings.ledger_path, "nightly", clock):
+            with run_lock(settings.ledger_path, "nightly", clock, settings.tz):
                 _safeguard(ws, options)
                 warnings = _checks(ws, names, options, started)
                 for warning in warnings:
                     log.warning("%s", warning)
                 log.info(_("syncing {channels}").format(channels=", ".join(names)))
-                result = ws.sync_engine().run(names, command="nightly")
+                progress = PlainProgress(lambda line: log.info("%s", line), clock)
+                result = ws.sync_engine().run(names, command="nightly", progress=progress)
     except LockedError as exc:
         return NightlyResult(EXIT_LOCKED, _line(stamp, _("skipped"), str(exc)), [], "", log_file)
     except ListsyncError as exc:
@@ -153,6 +158,8 @@ def _run(
         return NightlyResult(
             EXIT_FAILURE, _line(stamp, _("FAILED"), text + where), warnings, "", log_file
         )
+    to_fix = result.to_fix
+    warnings = [w for w in warnings if w not in to_fix]  # an expired certificate: to fix
     return NightlyResult(
         result.exit_code,
         _summary(stamp, result, len(warnings)),
@@ -160,6 +167,7 @@ def _run(
         render_summary(result),
         log_file,
         result.run_id,
+        to_fix,
     )
 
 
@@ -173,24 +181,14 @@ def _safeguard(ws: Workspace, options: NightlyOptions) -> None:
 
 
 def _checks(ws: Workspace, names: list[str], options: NightlyOptions, now: datetime) -> list[str]:
-    tz, ledger = ws.settings.tz, ws.ledger
-    last = last_pulls(ledger.runs(limit=RUN_HISTORY), names)
-    backfill = timedelta(days=ws.settings.backfill_days)
-    lines = catch_up_notes(last, now, options.every, backfill, tz)
-    tokens = ws.tokens
-    for name in names:
-        try:
-            shop_id = str(getattr(ws.channel_settings(name), "shop_id", "") or "")
-        except ListsyncError:
-            continue  # the sync reports a channel it cannot open
-        token = tokens.load(name, shop_id) if shop_id else None
-        if token is not None:
-            within = timedelta(days=options.token_days)
-            warning = authorization_warning(name, token, now, within, tz)
-            lines += [warning] if warning else []
-    today = now.astimezone(tz).date()
-    lines += ocop_warnings(ledger.products(), today, timedelta(days=options.ocop_days))
-    return lines
+    return warnings_ahead(
+        ws,
+        names,
+        now,
+        every=options.every,
+        token_days=options.token_days,
+        ocop_days=options.ocop_days,
+    )
 
 
 def _line(stamp: str, verdict: str, text: str) -> str:
@@ -201,6 +199,9 @@ def _line(stamp: str, verdict: str, text: str) -> str:
 
 def _summary(stamp: str, result: RunResult, warnings: int) -> str:
     verdict = _("ok") if result.ok else _("FAILED")
+    if result.exit_code == EXIT_ATTENTION:
+        count = len(result.to_fix)
+        verdict = _("needs attention ({n} to fix)").format(n=count)
     if warnings:
         verdict += ", " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
     parts = []

@@ -18,13 +18,15 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from listsync.catalog.ocop import certificates_due, local_today
 from listsync.channel.contract import Channel, ListingState
 from listsync.clock import Clock
 from listsync.errors import (
+    EXIT_ATTENTION,
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
     AuthError,
@@ -36,7 +38,16 @@ from listsync.errors import (
 from listsync.http import CallRecord
 from listsync.i18n import _
 from listsync.ledger.database import Ledger
+from listsync.progress import (
+    Phase,
+    ProgressEvent,
+    ProgressListener,
+    StopFlag,
+    Stopped,
+    serialized,
+)
 from listsync.redact import redact_text
+from listsync.sync.pull_plan import PullPlan, pull_start
 from listsync.sync.push import Inventory, Plan, Pusher, PushOptions, Tally, plan_push
 from listsync.sync.stock_rules import (
     OPEN_STATES,
@@ -50,6 +61,7 @@ log = logging.getLogger("listsync.sync")
 DAY = timedelta(days=1)
 ORDERS_STREAM = "orders"
 RECONCILE_STREAM = "reconcile"  # its cursor: syncs since the channel's stock was last read
+ATTENTION = "attention"  # a run's status: it finished, but its "To fix" list needs a person
 
 ChannelFactory = Callable[[str, Callable[[CallRecord], None]], Channel]
 
@@ -79,6 +91,8 @@ class ChannelOutcome:
     shown: dict[str, int] | None = None  # what the channel showed per SKU, when read this run
     unread: int | None = None  # syncs since its last read, when this one skipped reading
     reconciled: str | None = None  # the reconcile checkpoint as the run found it
+    products_planned: int | None = None  # what its push planned, once planned
+    products_done: int = 0  # of those, the products its push dealt with
 
     @property
     def ok(self) -> bool:
@@ -100,22 +114,33 @@ class RunResult:
     run_id: int | None
     outcomes: dict[str, ChannelOutcome]
     plans: dict[str, Plan] = field(default_factory=dict)
+    pulls: dict[str, PullPlan] = field(default_factory=dict)  # what a pull's dry run would read
+    interrupted: bool = False  # stopped at a person's request (Ctrl+C) before the end
+    problems: list[str] = field(default_factory=list)  # the run's own to fix, not a channel's
+    notes: list[str] = field(default_factory=list)  # the run's own good to know
 
     @property
     def ok(self) -> bool:
         return all(outcome.ok for outcome in self.outcomes.values())
 
     @property
+    def to_fix(self) -> list[str]:
+        """Everything the summary lists under "To fix": the run's own, then each channel's."""
+        return [*self.problems, *(p for o in self.outcomes.values() for p in o.tally.problems)]
+
+    @property
     def exit_code(self) -> int:
-        """0 when every channel is ok; 2 when a channel's settings are wrong (a person must
-        fix them); else 1."""
+        """0 when every channel is ok and nothing is left to fix; 3 when the run finished
+        but something needs a person (products not listed, an expired OCOP certificate: its
+        "To fix" list); 2 when a channel's settings are wrong (a person must fix them);
+        else 1."""
         codes = [
             outcome.exit_code or EXIT_FAILURE
             for outcome in self.outcomes.values()
             if not outcome.ok
         ]
         if not codes:
-            return 0
+            return EXIT_ATTENTION if self.to_fix else 0
         return EXIT_BAD_INPUT if EXIT_BAD_INPUT in codes else EXIT_FAILURE
 
 
@@ -140,40 +165,60 @@ class SyncEngine:
         push: bool = True,
         force: bool = False,
         command: str = "sync",
-        progress: Callable[[int], None] | None = None,
+        progress: ProgressListener | None = None,
+        stop: StopFlag | None = None,
     ) -> RunResult:
         """Pull, settle and push on ``names``; records a sync_run row with what happened.
 
-        ``progress`` is called with 1 after each product a push has dealt with. The caller
-        holds the run lock, so a run still marked running was cut short: it is marked so.
+        ``progress`` hears how far each channel is (:mod:`listsync.progress`), one event at
+        a time although the channels run in parallel. ``stop``, or Ctrl+C (a
+        KeyboardInterrupt in the main thread, which sets it), ends the run at the workers'
+        next safe points: between products, order windows and batches, never between a
+        create's intent and its outcome. The run is then recorded "interrupted" with what
+        it did, and its result says so. The caller holds the run lock, so a run still
+        marked running was cut short: it is marked so.
         """
+        stop = stop or StopFlag()
+        report = serialized(progress) if progress is not None else None
         started = self.clock.now()
         for stale in self.ledger.runs():
             if stale.status == "running" and stale.pid != os.getpid():
                 self.ledger.finish_run(stale.id, "interrupted")
+        problems, notes = self.certificates() if push else ([], [])
         run_id = self.ledger.start_run(command, os.getpid())
         outcomes = {name: ChannelOutcome(name) for name in names}
         channels: dict[str, Channel] = {}
         stopped: BaseException | None = None
+        complete: set[str] = set()  # channels whose every step ran to its end
         try:
             for name in names:
                 self._open(name, outcomes[name], channels)
             live = [name for name in names if name in channels]
             if pull:
-                self._parallel(
+                pulled = self._parallel(
                     live,
-                    lambda n: self._read_then_pull(n, channels[n], outcomes[n], started, push),
+                    lambda n: self._read_then_pull(
+                        n, channels[n], outcomes[n], started, push, report, stop
+                    ),
                     outcomes,
+                    stop,
                 )
-                self._settle(outcomes)
-            if push:
+                complete = set() if push else pulled
+                if not stop.requested:
+                    self._settle(outcomes)
+            if push and not stop.requested:
                 ready = [name for name in live if outcomes[name].ok]
                 inventory = self.inventory() if ready else None
-                self._parallel(
+                complete = self._parallel(
                     ready,
-                    lambda n: self._push(n, channels[n], outcomes[n], force, progress, inventory),
+                    lambda n: self._push(
+                        n, channels[n], outcomes[n], force, report, stop, inventory
+                    ),
                     outcomes,
+                    stop,
                 )
+        except KeyboardInterrupt:  # Ctrl+C while no worker runs: nothing more is begun
+            stop.request()
         except BaseException as exc:  # recorded as it is (never "ok"), then raised on
             stopped = exc
             raise
@@ -183,8 +228,14 @@ class SyncEngine:
                     channel.close()
                 except Exception:
                     log.warning("%s: closing the channel failed", name, exc_info=True)
-            self._record(run_id, outcomes, stopped)
-        return RunResult(run_id, outcomes)
+            if stop.requested:
+                _cut_short(outcomes, complete)
+            self._record(
+                run_id, outcomes, stopped, interrupted=stop.requested, attention=bool(problems)
+            )
+        return RunResult(
+            run_id, outcomes, interrupted=stop.requested, problems=problems, notes=notes
+        )
 
     def plan(self, names: Sequence[str], *, force: bool = False) -> RunResult:
         """A dry run: what a push would do on each channel, from the ledger alone."""
@@ -198,7 +249,34 @@ class SyncEngine:
                 options = self.options.push_for(name, force)
                 plans[name] = self._plan(name, channels[name], options, inventory)
                 channels[name].close()
-        return RunResult(None, outcomes, plans)
+        problems, notes = self.certificates()
+        return RunResult(None, outcomes, plans, problems=problems, notes=notes)
+
+    def plan_pull(self, names: Sequence[str]) -> RunResult:
+        """A pull's dry run: the range each channel's pull would read, from the ledger alone."""
+        until = self.clock.now()
+        outcomes = {name: ChannelOutcome(name) for name in names}
+        pulls: dict[str, PullPlan] = {}
+        for name in names:
+            channels: dict[str, Channel] = {}
+            self._open(name, outcomes[name], channels)
+            if name not in channels:
+                continue
+            channel = channels[name]
+            cursor = self.ledger.checkpoint(name, channel.shop_id, ORDERS_STREAM)
+            checkpoint = datetime.fromisoformat(cursor) if cursor else None
+            overlap, backfill = self.options.overlap, self.options.backfill
+            pulls[name] = PullPlan(
+                name,
+                checkpoint,
+                pull_start(checkpoint, until, overlap, backfill),
+                until,
+                min(channel.limits.order_window or DAY, DAY),
+                overlap,
+                backfill,
+            )
+            channel.close()
+        return RunResult(None, outcomes, pulls=pulls)
 
     # -- steps ------------------------------------------------------------------------
     def _open(self, name: str, outcome: ChannelOutcome, into: dict[str, Channel]) -> None:
@@ -211,13 +289,26 @@ class SyncEngine:
             outcome.crashed(exc)
 
     def _read_then_pull(
-        self, name: str, channel: Channel, outcome: ChannelOutcome, until: datetime, push: bool
+        self,
+        name: str,
+        channel: Channel,
+        outcome: ChannelOutcome,
+        until: datetime,
+        push: bool,
+        report: ProgressListener | None = None,
+        stop: StopFlag | None = None,
     ) -> None:
         if push:  # a read is only of use to a push, and only after a pull: see _read
-            self._read(name, channel, outcome)
-        self._pull(name, channel, outcome, until)
+            self._read(name, channel, outcome, report)
+        self._pull(name, channel, outcome, until, report, stop)
 
-    def _read(self, name: str, channel: Channel, outcome: ChannelOutcome) -> None:
+    def _read(
+        self,
+        name: str,
+        channel: Channel,
+        outcome: ChannelOutcome,
+        report: ProgressListener | None = None,
+    ) -> None:
         """What the channel shows now for its live listings, when a read is due this run.
 
         A read that fails leaves the run without reconciliation (said in "To fix"); one the
@@ -239,6 +330,8 @@ class SyncEngine:
             for record in self.ledger.listings(name, shop)
             if record.state is ListingState.LIVE and (remote := record.remote()) is not None
         ]
+        if report is not None and listings:
+            report(ProgressEvent(name, Phase.READ, 0, len(listings)))
         try:
             outcome.shown = dict(read(listings)) if listings else {}
         except (AuthError, SetupError):
@@ -251,6 +344,8 @@ class SyncEngine:
             self._unread(name, outcome, exc)
         else:
             outcome.tally.counts["stock_read"] += len(outcome.shown)
+            if report is not None and listings:
+                report(ProgressEvent(name, Phase.READ, len(listings), len(listings)))
 
     @staticmethod
     def _unread(name: str, outcome: ChannelOutcome, exc: ChannelError) -> None:
@@ -262,7 +357,15 @@ class SyncEngine:
             ).format(channel=name, error=exc)
         )
 
-    def _pull(self, name: str, channel: Channel, outcome: ChannelOutcome, until: datetime) -> None:
+    def _pull(
+        self,
+        name: str,
+        channel: Channel,
+        outcome: ChannelOutcome,
+        until: datetime,
+        report: ProgressListener | None = None,
+        stop: StopFlag | None = None,
+    ) -> None:
         """Orders changed since the checkpoint, window by window, each with its checkpoint.
 
         The checkpoint is the marketplace's time, never this computer's: a window's end is
@@ -273,14 +376,15 @@ class SyncEngine:
         """
         shop = channel.shop_id
         cursor = self.ledger.checkpoint(name, shop, ORDERS_STREAM)
-        start = (
-            datetime.fromisoformat(cursor) - self.options.overlap
-            if cursor
-            else until - self.options.backfill
-        )
-        start = min(start, until - self.options.overlap)
+        checkpoint = datetime.fromisoformat(cursor) if cursor else None
+        start = pull_start(checkpoint, until, self.options.overlap, self.options.backfill)
         window = min(channel.limits.order_window or DAY, DAY)
+        windows, done = max(0, -((start - until) // window)), 0
         while start < until:
+            if report is not None:
+                report(ProgressEvent(name, Phase.PULL, done, windows))
+            if stop is not None:
+                stop.check()
             end = min(start + window, until)
             seen = len(outcome.calls)
             orders = list(channel.iter_orders(start, end))
@@ -290,7 +394,9 @@ class SyncEngine:
             )
             outcome.tally.counts["orders_new"] += counts.new
             outcome.tally.counts["orders_updated"] += counts.updated
-            start = end
+            start, done = end, done + 1
+        if report is not None and windows:
+            report(ProgressEvent(name, Phase.PULL, windows, windows))
 
     def _settle(self, outcomes: Mapping[str, ChannelOutcome]) -> None:
         counts = self.ledger.settle(
@@ -309,13 +415,22 @@ class SyncEngine:
         channel: Channel,
         outcome: ChannelOutcome,
         force: bool,
-        progress: Callable[[int], None] | None,
+        report: ProgressListener | None,
+        stop: StopFlag | None,
         inventory: Inventory | None,
     ) -> None:
         options = self.options.push_for(name, force)
         plan = self._plan(name, channel, options, inventory, outcome.shown)
         pusher = Pusher(name, channel, self.ledger, options, self.clock, outcome.tally)
-        pusher.apply(plan, progress)
+        outcome.products_planned = len(plan.listings)
+
+        def heard(event: ProgressEvent) -> None:
+            if event.phase is Phase.PUSH:
+                outcome.products_done = event.done
+            if report is not None:
+                report(event)
+
+        pusher.apply(plan, heard, stop)
         cursor = None
         if outcome.shown is not None:
             cursor = "0"
@@ -337,6 +452,24 @@ class SyncEngine:
         held = self.ledger.reserved(OPEN_STATES, channel=name)
         return plan_push(name, channel, self.ledger, options, self.clock, inventory, held, shown)
 
+    def certificates(self) -> tuple[list[str], list[str]]:
+        """The catalog's OCOP certificates that have expired (to fix, while their products
+        are still published) or expire soon (good to know), as of today where the workspace
+        is. With ``publish_expired_ocop = false`` the expired ones' products are each
+        channel's to fix instead (see :mod:`listsync.sync.push`)."""
+        options = self.options.push
+        due = certificates_due(self.ledger.products(), local_today(self.clock.now(), options.tz))
+        problems, notes = [], [str(d) for d in due if not d.expired]
+        if options.publish_expired_ocop and any(d.expired for d in due):
+            problems = [str(d) for d in due if d.expired]
+            notes.append(
+                _(
+                    "products whose OCOP certificate has expired are still published; "
+                    "publish_expired_ocop = false in [sync] holds them back until it is renewed"
+                )
+            )
+        return problems, notes
+
     def inventory(self) -> Inventory:
         return Inventory.read(self.ledger, reserving_states(self.options.reserve_from))
 
@@ -345,36 +478,58 @@ class SyncEngine:
         names: Sequence[str],
         step: Callable[[str], None],
         outcomes: Mapping[str, ChannelOutcome],
-    ) -> None:
+        stop: StopFlag,
+    ) -> set[str]:
         """Run ``step`` on each channel in its own worker; a failure stays with its channel,
         whatever it is: an unexpected one is recorded with its channel and the traceback
-        logged, and the other channels go on."""
+        logged, and the other channels go on. Returns the channels whose step ran to its
+        end, neither failed nor stopped."""
 
-        def guarded(name: str) -> None:
+        def guarded(name: str) -> bool:
             try:
+                stop.check()
                 step(name)
+            except Stopped:
+                return False
             except ListsyncError as exc:
                 outcomes[name].failed(exc)
                 outcomes[name].tally.counts["errors"] += 1
+                return False
             except Exception as exc:
                 log.error("%s: unexpected error", name, exc_info=exc)
                 outcomes[name].crashed(exc)
                 outcomes[name].tally.counts["errors"] += 1
+                return False
+            return True
 
         workers = max(1, min(self.options.workers, len(names)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(guarded, names))
+        pool = ThreadPoolExecutor(max_workers=workers)
+        futures: dict[str, Future[bool]] = {}
+        try:
+            for name in names:
+                futures[name] = pool.submit(guarded, name)
+        except KeyboardInterrupt:
+            stop.request()
+        finally:
+            _join(list(futures.values()), stop)
+            pool.shutdown(wait=False)  # every worker is idle by now
+        return {name for name, future in futures.items() if future.result()}
 
     def _record(
         self,
         run_id: int,
         outcomes: Mapping[str, ChannelOutcome],
         stopped: BaseException | None = None,
+        *,
+        interrupted: bool = False,
+        attention: bool = False,
     ) -> None:
         """Each channel's counts, error and calls, then the run's status: "ok" only when
-        every channel is; "interrupted" when the run was stopped (Ctrl-C); else "failed".
-        A run that ``stopped`` on an error of its own (not a channel's) says so on each
-        channel it left unfinished."""
+        every channel is and nothing is left to fix; "attention" when every channel is but
+        something is to fix (a channel's problems, or ``attention``: the run's own);
+        "interrupted" when the run was stopped (Ctrl-C); else "failed". A run that
+        ``stopped`` on an error of its own (not a channel's) says so on each channel it
+        left unfinished."""
         if stopped is not None:
             for outcome in outcomes.values():
                 if outcome.error is None:
@@ -383,14 +538,19 @@ class SyncEngine:
                     )
                     outcome.exit_code = max(outcome.exit_code, EXIT_FAILURE)
             try:
-                self._write(run_id, outcomes, stopped)
+                self._write(run_id, outcomes, stopped, interrupted)
             except Exception:  # the error that stopped the run is the one to raise
                 log.exception("the stopped run %s could not be recorded", run_id)
             return
-        self._write(run_id, outcomes, None)
+        self._write(run_id, outcomes, None, interrupted, attention)
 
     def _write(
-        self, run_id: int, outcomes: Mapping[str, ChannelOutcome], stopped: BaseException | None
+        self,
+        run_id: int,
+        outcomes: Mapping[str, ChannelOutcome],
+        stopped: BaseException | None,
+        interrupted: bool = False,
+        attention: bool = False,
     ) -> None:
         for name, outcome in outcomes.items():
             counts = Counter(outcome.tally.counts)
@@ -399,13 +559,40 @@ class SyncEngine:
             self.ledger.record_channel(run_id, name, dict(counts), outcome.error)
             outcome.tally.counts = counts
             self.ledger.log_calls(run_id, outcome.calls)
-        if isinstance(stopped, KeyboardInterrupt):
+        if interrupted or isinstance(stopped, KeyboardInterrupt):
             status = "interrupted"
         elif stopped is None and all(o.error is None for o in outcomes.values()):
-            status = "ok"
+            problems = attention or any(o.tally.problems for o in outcomes.values())
+            status = ATTENTION if problems else "ok"
         else:
             status = "failed"
         self.ledger.finish_run(run_id, status)
+
+
+def _join(futures: Sequence[Future[bool]], stop: StopFlag) -> None:
+    """Wait for every worker's step to end. Ctrl+C meanwhile (each one) asks them to stop at
+    their next safe point, and the wait goes on: a worker is never left running on its own,
+    mid-call. (It waits on the futures, not on the threads: a Thread.join cut short by
+    Ctrl+C may take a running thread for ended.)"""
+    pending, asked = set(futures), 0
+    while pending:
+        try:
+            while asked:
+                asked -= 1
+                stop.request()
+            pending = wait(pending).not_done
+        except KeyboardInterrupt:
+            asked += 1
+
+
+def _cut_short(outcomes: Mapping[str, ChannelOutcome], complete: set[str]) -> None:
+    """Each channel the stop left unfinished says so, with what it did kept."""
+    for name, outcome in outcomes.items():
+        if outcome.error is None and name not in complete:
+            outcome.error = _("{channel}: not finished, the run stopped: {error}").format(
+                channel=name, error=_("interrupted")
+            )
+            outcome.exit_code = max(outcome.exit_code, EXIT_FAILURE)
 
 
 def unexpected(channel: str, error: BaseException, call: str = "") -> str:

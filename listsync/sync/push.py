@@ -19,26 +19,29 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from listsync.catalog.model import Product
+from listsync.catalog.ocop import has_expired, local_today
 from listsync.channel.contract import (
     Channel,
     Draft,
     ListingState,
+    MappingProblem,
     OfferResult,
     OfferUpdate,
     OrderState,
     RemoteListing,
 )
+from listsync.channel.faults import Fault, failure_line, fault_of
 from listsync.clock import Clock
 from listsync.errors import (
     AuthError,
     ChannelError,
     RateLimited,
-    RejectedError,
     SetupError,
     TransientError,
     UnknownOutcome,
@@ -46,6 +49,7 @@ from listsync.errors import (
 from listsync.i18n import _, ngettext
 from listsync.ledger.database import Ledger
 from listsync.ledger.records import ListingRecord, OfferRecord
+from listsync.progress import Phase, ProgressEvent, ProgressListener, StopFlag
 from listsync.sync.stock_rules import Drift, StockFigure, StockRule, figure
 
 T = TypeVar("T")
@@ -80,6 +84,8 @@ class PushOptions:
     circuit_failures: int = 5
     mass_change_share: float = 0.5
     force: bool = False
+    publish_expired_ocop: bool = True  # false: such a product is not sent, and reported
+    tz: tzinfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))  # for "today"
 
 
 @dataclass
@@ -213,6 +219,8 @@ def plan_push(
     ]
     for product, is_retired in [(p, False) for p in active.values()] + [(p, True) for p in retired]:
         draft = channel.map_product(product)
+        if not (is_retired or options.publish_expired_ocop):
+            draft = _held_back(product, draft, local_today(now, options.tz))
         record = records.get(product.sku)
         action = NONE if is_retired else _action(draft, record, now, options)
         steps.append(ListingStep(product, draft, record, action, is_retired))
@@ -246,6 +254,22 @@ def plan_push(
     return Plan(name, tuple(steps), tuple(offers))
 
 
+def _held_back(product: Product, draft: Draft, today: date) -> Draft:
+    """With ``publish_expired_ocop = false``, a product whose OCOP certificate has expired is
+    a problem of the catalog: it is not sent until the certificate is renewed."""
+    if product.ocop is None or product.ocop.expires is None or not has_expired(product, today):
+        return draft
+    problem = MappingProblem(
+        product.sku,
+        "ocop.expires",
+        _(
+            "its OCOP certificate expired on {date}, and publish_expired_ocop is false: "
+            "renew it and update the catalog"
+        ).format(date=product.ocop.expires.isoformat()),
+    )
+    return replace(draft, problems=(*draft.problems, problem))
+
+
 def _action(draft: Draft, record: ListingRecord | None, now: datetime, options: PushOptions) -> str:
     if not draft.ok:
         return PROBLEMS
@@ -259,7 +283,9 @@ def _action(draft: Draft, record: ListingRecord | None, now: datetime, options: 
         checked = record.checked_at or record.updated_at
         due = checked is None or now >= checked + options.review_check
         return REVIEW if due else WAIT_REVIEW
-    changed = record.pushed_hash != draft.content_hash
+    if record.state is ListingState.FAILED:  # listed, but the last push of it failed: again
+        return UPDATE
+    changed = record.pushed_hash not in (draft.content_hash, *draft.earlier_hashes)
     if record.state is ListingState.REJECTED:
         return UPDATE if changed else REJECTED
     return UPDATE if changed else NONE
@@ -283,9 +309,22 @@ class Pusher:
         self.circuit = Circuit(name, options.circuit_failures)
         self.created: dict[str, OfferRecord] = {}  # per SKU: what a create just listed
 
-    def apply(self, plan: Plan, progress: Callable[[int], None] | None = None) -> None:
+    def apply(
+        self,
+        plan: Plan,
+        progress: ProgressListener | None = None,
+        stop: StopFlag | None = None,
+    ) -> None:
+        """Carry out ``plan``, telling ``progress`` after each product and each batch of
+        offers. ``stop`` is checked before each product and each batch, and only there: a
+        product's steps (a create's intent, the call, its outcome) always run to their end."""
         live: dict[str, RemoteListing] = {}
-        for step in plan.listings:
+        total = len(plan.listings)
+        if progress is not None:
+            progress(ProgressEvent(self.name, Phase.PUSH, 0, total))
+        for done, step in enumerate(plan.listings, start=1):
+            if stop is not None:
+                stop.check()
             try:
                 listing = self._listing(step)
             except ChannelStopped:
@@ -295,18 +334,16 @@ class Pusher:
                 continue
             finally:
                 if progress is not None:
-                    progress(1)
+                    progress(ProgressEvent(self.name, Phase.PUSH, done, total))
             if listing is not None and listing.state is ListingState.LIVE:
                 live[step.product.sku] = listing
-        self._offers([s for s in plan.offers if s.product_sku in live], live)
+        self._offers([s for s in plan.offers if s.product_sku in live], live, progress, stop)
 
     # -- listings ---------------------------------------------------------------------
     def _listing(self, step: ListingStep) -> RemoteListing | None:
         action, record = step.action, step.record
         if action == PROBLEMS:
-            for problem in step.draft.problems:
-                self.tally.problems.append(f"{self.name}: {problem}")
-            self.tally.counts["listings_failed"] += 1
+            self._problems(step)
             return None
         if action in (CREATE, VERIFY):
             return self._create(step)
@@ -319,17 +356,41 @@ class Pusher:
             return None
         if action == REJECTED:
             self.tally.counts["listings_failed"] += 1
-            reasons = "; ".join(remote.reasons) or _("no reason given")
+            reasons = "; ".join(remote.reasons) or (record.last_error if record else None) or ""
             self.tally.problems.append(
-                _("{channel}: {sku} was rejected: {reasons}").format(
-                    channel=self.name, sku=step.product.sku, reasons=reasons
-                )
+                failure_line(self.name, step.product.sku, Fault.MARKETPLACE, reasons)
             )
             return None
         if action == UPDATE:
             return self._update(step, remote)
+        if record and record.pushed_hash != step.draft.content_hash:  # an earlier version's
+            self.ledger.save_listing(replace(record, pushed_hash=step.draft.content_hash))
+        if record and record.fault is not None:  # the catalog is back to what the channel has
+            cleared = replace(record, fault=None, last_error=None)
+            self.ledger.save_listing(replace(cleared, pushed_hash=step.draft.content_hash))
         self.tally.counts["listings_unchanged"] += 1
         return remote
+
+    def _problems(self, step: ListingStep) -> None:
+        """The product cannot be sent as the catalog has it: every problem goes to "To fix"
+        as our check's, and the listing is recorded failed (one the marketplace holds, or a
+        create whose outcome is not known yet, keeps its state: see :func:`_failed_state`)."""
+        sku = step.product.sku
+        reasons = [
+            f"{problem.field}: {problem.message}" if problem.field else problem.message
+            for problem in step.draft.problems
+        ]
+        self.tally.problems += [failure_line(self.name, sku, Fault.CATALOG, r) for r in reasons]
+        self.tally.counts["listings_failed"] += 1
+        record, error = step.record, "; ".join(reasons)
+        unsure = record is not None and record.state in (ListingState.SENDING, ListingState.UNKNOWN)
+        state = ListingState.UNKNOWN if unsure else _failed_state(record, Fault.CATALOG)
+        if record is None or (record.state, record.last_error, record.fault) != (
+            state,
+            error,
+            Fault.CATALOG,
+        ):
+            self._record(step, state=state, last_error=error, fault=Fault.CATALOG)
 
     def _create(self, step: ListingStep) -> RemoteListing | None:
         sku = step.product.sku
@@ -411,27 +472,39 @@ class Pusher:
             self.tally.counts["listings_in_review"] += 1
         elif listing.state is ListingState.REJECTED:
             self.tally.counts["listings_failed"] += 1
-            reasons = "; ".join(listing.reasons) or _("no reason given")
+            reasons = "; ".join(listing.reasons)
             self.tally.problems.append(
-                _("{channel}: {sku} was rejected: {reasons}").format(
-                    channel=self.name, sku=listing.product_sku, reasons=reasons
-                )
+                failure_line(self.name, listing.product_sku, Fault.MARKETPLACE, reasons)
             )
         return listing
 
     def _fail(self, step: ListingStep, exc: ChannelError) -> None:
+        """The product could not be listed this run: "To fix" says whose fault it is (read
+        from the error's type), and so does its listing row, with the reason."""
+        fault = fault_of(exc)
         self.tally.counts["listings_failed"] += 1
         self.tally.counts["errors"] += 1
-        self.tally.problems.append(str(exc))
-        if isinstance(exc, RejectedError):
-            state = ListingState.FAILED if step.record and step.record.remote_id else None
-            self._record(step, state=state or ListingState.REJECTED, last_error=exc.detail)
-        elif step.record is not None and not isinstance(exc, UnknownOutcome | TransientError):
-            self._record(step, state=step.record.state, last_error=exc.detail)
+        reason = exc.detail
+        if fault is Fault.TEMPORARY and exc.call:
+            reason = f"{exc.call}: {reason}"
+        self.tally.problems.append(failure_line(self.name, step.product.sku, fault, reason))
+        # the row as it stands now: the create may have written its intent since the plan
+        base = self.ledger.listing(step.product.sku, self.name, self.shop) or step.record
+        self._record(
+            step, state=_failed_state(base, fault), last_error=reason, fault=fault, base=base
+        )
 
-    def _record(self, step: ListingStep, *, state: ListingState, last_error: str | None) -> None:
-        base = step.record or ListingRecord(step.product.sku, self.name, self.shop)
-        self.ledger.save_listing(replace(base, state=state, last_error=last_error))
+    def _record(
+        self,
+        step: ListingStep,
+        *,
+        state: ListingState,
+        last_error: str | None,
+        fault: Fault | None = None,
+        base: ListingRecord | None = None,
+    ) -> None:
+        base = base or step.record or ListingRecord(step.product.sku, self.name, self.shop)
+        self.ledger.save_listing(replace(base, state=state, last_error=last_error, fault=fault))
 
     def _save(self, step: ListingStep, listing: RemoteListing, pushed_hash: str | None) -> None:
         record = ListingRecord(
@@ -444,11 +517,18 @@ class Pusher:
             pushed_hash=pushed_hash,
             reasons=tuple(listing.reasons),
             checked_at=self.clock.now(),
+            fault=Fault.MARKETPLACE if listing.state is ListingState.REJECTED else None,
         )
         self.ledger.save_listing(record)
 
     # -- offers -----------------------------------------------------------------------
-    def _offers(self, steps: Sequence[OfferStep], live: dict[str, RemoteListing]) -> None:
+    def _offers(
+        self,
+        steps: Sequence[OfferStep],
+        live: dict[str, RemoteListing],
+        progress: ProgressListener | None = None,
+        stop: StopFlag | None = None,
+    ) -> None:
         steps = [step for step in map(self._after_create, steps) if step is not None]
         steps = [step for step in steps if step.update.offer.sku in live[step.product_sku].units]
         self._note([step for step in steps if step.noted])
@@ -459,6 +539,10 @@ class Pusher:
         self._guard(updates, by_sku)
         batch = max(1, self.channel.limits.offer_batch)
         for start in range(0, len(updates), batch):
+            if progress is not None:
+                progress(ProgressEvent(self.name, Phase.OFFERS, start, len(updates)))
+            if stop is not None:
+                stop.check()
             chunk = updates[start : start + batch]
             try:
                 results = self.circuit.guard(partial(self.channel.set_offers, chunk))
@@ -469,6 +553,8 @@ class Pusher:
                 self.tally.problems.append(str(exc))
                 continue
             self._save_offers(chunk, results, by_sku)
+        if progress is not None and updates:
+            progress(ProgressEvent(self.name, Phase.OFFERS, len(updates), len(updates)))
 
     def _note(self, steps: Sequence[OfferStep]) -> None:
         """The channel shows the wanted figure already (it moved there by itself): no call,
@@ -574,6 +660,26 @@ class Pusher:
                     intended=drifted[0].update.offer.stock,
                 )
             )
+
+
+def _failed_state(record: ListingRecord | None, fault: Fault) -> ListingState:
+    """The state a listing is left in when its step failed with ``fault``: failed, or
+    rejected when the marketplace refused a create. A listing the marketplace holds keeps
+    its state (it is still there, as it was: a retired product's stock still goes to 0),
+    the fault alone says the last push failed; a create whose outcome is not known stays so
+    (it is looked up before anything is sent again)."""
+    unsure = record is not None and record.state in (ListingState.SENDING, ListingState.UNKNOWN)
+    if record is not None and record.remote_id is not None and not unsure:
+        return record.state
+    if fault is Fault.CATALOG:
+        return ListingState.FAILED
+    if fault is Fault.MARKETPLACE:
+        return ListingState.REJECTED
+    if record is None or record.state is ListingState.PENDING:
+        return ListingState.FAILED
+    if record.state is ListingState.SENDING:
+        return ListingState.UNKNOWN
+    return record.state
 
 
 def _kept(step: OfferStep, previous: OfferRecord) -> int | None:

@@ -171,10 +171,17 @@ def test_a_workbook_within_bounds_still_loads(tmp_path: Path) -> None:
 
 
 def test_an_oversized_file_is_refused_unread(tmp_path: Path) -> None:
-    path = tmp_path / "huge.csv"
+    path = tmp_path / "huge.xlsx"
     with path.open("wb") as file:
         file.truncate(51 * 1024 * 1024)
     assert only_problem(path) == (None, "", "the file is 51 MB; a catalog file is at most 50 MB")
+
+
+def test_a_csv_streams_so_it_may_be_larger_than_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.truncate(201 * 1024 * 1024)
+    assert only_problem(path) == (None, "", "the file is 201 MB; a catalog file is at most 200 MB")
 
 
 def test_a_catalog_on_the_second_sheet_is_pointed_at(tmp_path: Path) -> None:

@@ -24,8 +24,12 @@ def test_the_demo_runs_everything_against_the_sandboxes(tmp_path: Path) -> None:
     assert "Stock now" in done.stdout and "Orders by channel" in done.stdout
     with Ledger.open(folder / "listsync.sqlite3") as ledger:
         runs = ledger.runs()
-        # publish, the push that checks Tiki's review, the sync after the orders
-        assert [run.status for run in runs] == ["ok", "ok", "ok"]
+        # publish, the push that checks Tiki's review, the sync after the orders: each ok,
+        # but for the sample's OCOP certificates whose day has passed, which need a person
+        assert len(runs) == 3 and {run.status for run in runs} <= {"ok", "attention"}
+        to_fix = done.stdout.split("To fix (", 1)[-1].split("Good to know", 1)[0]
+        fixes = [line for line in to_fix.splitlines() if line.startswith("  - ")]
+        assert all("OCOP certificate" in line and "expired on" in line for line in fixes)
         assert "tiki: 5 listings wait in the marketplace's review" in done.stdout
         assert "tiki: 5 listings passed review and are live" in done.stdout
         # the sample's fresh pork roll is not for export: four listings on Alibaba.com

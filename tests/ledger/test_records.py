@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from listsync.catalog.model import PriceTier
 from listsync.channel.contract import ListingState, Money, Offer, RemoteListing, Token, TokenStore
+from listsync.channel.faults import Fault
 from listsync.errors import ConfigError, InputError
 from listsync.ledger.database import ApiCall, Ledger, LedgerTokenStore, ListingRecord, OfferRecord
 from listsync.ledger.tokens import new_key
@@ -56,6 +57,23 @@ def test_a_listing_moves_from_intent_to_outcome(ledger: Ledger) -> None:
     )
     assert [r.sku for r in ledger.listings("tiki")] == ["MAT", "TEA-1"]
     assert [r.channel for r in ledger.listings("lazada", "L")] == ["lazada"]
+
+
+def test_a_listings_fault_is_kept_and_a_rejection_of_before_reads_as_the_marketplaces(
+    ledger: Ledger,
+) -> None:
+    failed = ListingRecord(
+        "MAT", "tiki", "T1", ListingState.FAILED, last_error="photo gone", fault=Fault.CATALOG
+    )
+    ledger.save_listing(failed)
+    stored = ledger.listing("MAT", "tiki", "T1")
+    assert stored is not None and stored.fault is Fault.CATALOG and stored.failed
+    ledger.save_listing(ListingRecord("MAT", "tiki", "T1", ListingState.REJECTED))
+    older = ledger.listing("MAT", "tiki", "T1")
+    assert older is not None and older.fault is None and older.fault_shown is Fault.MARKETPLACE
+    ledger.save_listing(ListingRecord("MAT", "tiki", "T1", ListingState.LIVE, "R-1"))
+    live = ledger.listing("MAT", "tiki", "T1")
+    assert live is not None and not live.failed and live.fault_shown is None
 
 
 def test_a_listing_for_an_unknown_product_is_refused(ledger: Ledger) -> None:

@@ -175,3 +175,112 @@ def figures(row: OrderRow | Figures) -> tuple[object, ...]:
     """A row's figures in the order of the tables above."""
     f = row.figures if isinstance(row, OrderRow) else row
     return (f.orders, f.cancelled, f.returned, f.units, f.vnd, str(f.amount("USD")))
+
+
+# -- a bigger shop, for the page on a phone ---------------------------------------------------
+# Four channels, names as long as real OCOP listings, amounts in the billions of dong and tens
+# of thousands of dollars, and a listing turned down for a long reason: what a phone must fit.
+LOTUS_TEA = "Trà sen Tây Hồ ướp hoa sen Bách Diệp hộp quà 200g"
+BIG_CHANNELS = ("shopee", "lazada", "tiki", "alibaba")
+LONG_TOKEN = "attribute_100134_ocop_certificate_document_missing_or_expired"
+
+
+def big_catalog() -> list[Product]:
+    return [
+        Product(
+            sku="TSBD",
+            name=LocalizedText(vi=LOTUS_TEA),
+            category="tea",
+            weight_g=200,
+            price_vnd=1_250_000,
+        ),
+        Product(
+            sku="CBT",
+            name=LocalizedText(vi=LONG_NAME),
+            category="ceramics",
+            weight_g=1500,
+            price_vnd=8_500_000,
+        ),
+        Product(
+            sku="MOHN",
+            name=LocalizedText(vi="Mật ong hoa nhãn Hưng Yên nguyên chất chai thủy tinh 1 lít"),
+            category="honey",
+            weight_g=1400,
+            price_vnd=450_000,
+        ),
+        Product(
+            sku="NMPQ",
+            name=LocalizedText(vi="Nước mắm cốt cá cơm Phú Quốc 40 độ đạm thùng gỗ"),
+            category="sauce",
+            weight_g=6000,
+            price_vnd=1_100_000,
+            variants=(
+                Variant(sku="NMPQ-6", options={"Quy cách": "Thùng 6 chai thủy tinh 500ml"}),
+                Variant(sku="NMPQ-12", options={"Quy cách": "Thùng 12 chai thủy tinh 500ml"}),
+            ),
+        ),
+    ]
+
+
+def big_shop_ledger(folder: Path) -> Ledger:
+    """The bigger shop: 2.434.875.000 ₫ with its dollars converted at ``RATE``."""
+    from listsync.channel.contract import ListingState
+    from listsync.ledger.database import ListingRecord
+
+    ledger = Ledger.open(folder / "listsync.sqlite3", clock=FakeClock(NOW))
+    ledger.upsert_products(big_catalog())
+    for sku in ("TSBD", "CBT", "MOHN", "NMPQ-6", "NMPQ-12"):
+        ledger.set_stock(sku, 12_500)
+    ledger.upsert_orders(
+        "shopee",
+        "SHOP-1",
+        [
+            order("S1", utc(18, 3), OrderState.COMPLETED, ("TSBD", 70, 1_250_000)),
+            order("S2", utc(20, 9), OrderState.PAID, ("TSBD", 50, 1_250_000)),
+        ],
+    )
+    ledger.upsert_orders(
+        "lazada",
+        "LZ-1",
+        [order("L1", utc(19, 4), OrderState.SHIPPED, ("CBT", 40, 8_500_000))],
+    )
+    ledger.upsert_orders(
+        "tiki",
+        "TK-1",
+        [
+            order("T1", utc(21, 2), OrderState.PAID, ("MOHN", 900, 450_000)),
+            order("T2", utc(22, 6), OrderState.CANCELLED, ("NMPQ-12", 3, 2_100_000)),
+        ],
+    )
+    ledger.upsert_orders(
+        "alibaba",
+        "ALI-1",
+        [order("A1", utc(21, 8), OrderState.PAID, ("NMPQ-6", 12_500, "4.85"), currency="USD")],
+    )
+    ledger.save_offers(
+        [
+            OfferRecord(sku, channel, "X", stock=10_000, price=Money.vnd(1_250_000))
+            for sku in ("TSBD", "MOHN", "NMPQ-6")
+            for channel in BIG_CHANNELS
+        ]
+    )
+    ledger.save_listing(
+        ListingRecord(
+            "CBT",
+            "tiki",
+            "TK-1",
+            ListingState.REJECTED,
+            "track-9",
+            reasons=(
+                "Hình ảnh sản phẩm bị mờ, cần ảnh bìa nền trắng tối thiểu 500 × 500 px",
+                f"Thiếu giấy chứng nhận OCOP ({LONG_TOKEN})",
+            ),
+        )
+    )
+    return ledger
+
+
+def big_report(ledger: Ledger, **changes: object) -> Report:
+    values: dict[str, object] = {"by": "product", "enabled": BIG_CHANNELS, "usd_vnd_rate": RATE}
+    values.update(changes)
+    return report(ledger, **values)

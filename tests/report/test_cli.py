@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 import listsync.cli.main as cli_module
 from listsync.channel.contract import ListingState, Money
+from listsync.channel.faults import Fault
 from listsync.clock import FakeClock
 from listsync.ledger.database import Ledger, ListingRecord, OfferRecord
 from tests.report.support import NOW, TOTAL, shop_ledger
@@ -213,6 +214,55 @@ def test_listings_filters(ws: Path) -> None:
     assert "CHIEU" in not_listed and "3100000001" not in not_listed
     bad = run("-w", str(ws), "listings", "--state", "gone")
     assert bad.exit_code == 2 and bad.output.startswith("error: --state 'gone': choose one of")
+
+
+def test_listings_state_failed_shows_every_product_that_could_not_be_listed(ws: Path) -> None:
+    """Rejected ones too, and a live one whose last push failed on the way; each says whose
+    fault it was."""
+    record_listings(ws)
+    with Ledger.open(ws / "listsync.sqlite3", clock=FakeClock(NOW)) as ledger:
+        ledger.save_listings(
+            [
+                ListingRecord(
+                    "BUN",
+                    "lazada",
+                    "LZ-1",
+                    ListingState.LIVE,
+                    "3100000002",
+                    last_error="update_product: HTTP 503",
+                    fault=Fault.TEMPORARY,
+                ),
+                ListingRecord(
+                    "CHIEU",
+                    "shopee",
+                    "SHOP-1",
+                    ListingState.FAILED,
+                    last_error="images: photo images/chieu.png does not exist",
+                    fault=Fault.CATALOG,
+                ),
+            ]
+        )
+    result = run("-w", str(ws), "listings", "--state", "failed")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    heads = [line.split()[:3] for line in lines[2 : lines.index("")] if not line.startswith(" ")]
+    assert heads == [
+        ["BUN", "lazada", "live"],
+        ["CBT", "shopee", "failed"],
+        ["CHIEU", "shopee", "failed"],
+        ["TSTH", "tiki", "rejected"],
+    ]
+    assert "  BUN on lazada: failed on the way, tried again next run: update_product: HTTP 503" in (
+        lines
+    )
+    assert (
+        "  CHIEU on shopee: not sent, fix the catalog: images: photo images/chieu.png does not"
+        " exist" in lines
+    )
+    assert "  TSTH on tiki: rejected: Ảnh sản phẩm quá nhỏ; Thiếu giấy chứng nhận OCOP" in lines
+    assert "  CBT on shopee: last error: weight too high" in lines  # failed before faults were kept
+    only = run("-w", str(ws), "listings", "--state", "failed", "--channel", "tiki").output
+    assert "TSTH" in only and "CBT" not in only
 
 
 def test_a_disabled_channel_is_known_but_not_shown(ws: Path) -> None:

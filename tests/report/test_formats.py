@@ -310,18 +310,65 @@ def test_listings_a_marketplace_turned_down_are_in_every_report_but_csv(tmp_path
     )
     ledger.save_listing(ListingRecord("TSTH", "tiki", "T1", ListingState.LIVE, "5001"))
     shown = report(ledger, enabled=("shopee", "lazada", "alibaba", "tiki"))
-    line = "BUN on tiki: Hình ảnh sản phẩm bị mờ; Thiếu giấy chứng nhận OCOP"
+    line = (
+        "BUN on tiki: rejected by the marketplace: Hình ảnh sản phẩm bị mờ; Thiếu giấy chứng"
+        " nhận OCOP"
+    )
     table = render_table(shown)
-    assert "To fix: listings the marketplaces turned down" in table and line in table
+    assert "To fix: products that could not be listed" in table and line in " ".join(table.split())
     assert report_data(shown)["to_fix"] == [
-        {"sku": "BUN", "channel": "tiki", "reasons": list(reasons)}
+        {"sku": "BUN", "channel": "tiki", "fault": "marketplace", "reasons": list(reasons)}
     ]
     path = tmp_path / "r.xlsx"
     write_xlsx(shown, path)
     rows = list(load_workbook(path)["To fix"].iter_rows(values_only=True))
-    assert rows == [("SKU", "Channel", "Reasons"), ("BUN", "tiki", "; ".join(reasons))]
+    assert rows == [
+        ("SKU", "Channel", "Whose fault", "Reasons"),
+        ("BUN", "tiki", "rejected by the marketplace", "; ".join(reasons)),
+    ]
     assert "To fix" not in render_csv(shown)
     deliver(shown, "html", tmp_path / "r.html", tmp_path)
-    assert line in (tmp_path / "r.html").read_text(encoding="utf-8")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    listed = "".join(f"<li>{r}</li>" for r in reasons)
+    assert "<li><b>BUN on tiki</b> <i>rejected by the marketplace</i><ul>" + listed in page
     quiet = report(shop_ledger(tmp_path / "other"))
     assert "To fix" not in render_table(quiet) and report_data(quiet)["to_fix"] == []
+
+
+def test_every_product_that_could_not_be_listed_is_to_fix_with_whose_fault(
+    tmp_path: Path,
+) -> None:
+    from listsync.channel.contract import ListingState
+    from listsync.channel.faults import Fault
+    from listsync.ledger.database import ListingRecord
+
+    ledger = shop_ledger(tmp_path)
+    photo = "cannot read image images/bun.png of BUN: No such file or directory"
+    ledger.save_listings(
+        [
+            ListingRecord(
+                "BUN", "lazada", "L1", ListingState.FAILED, last_error=photo, fault=Fault.CATALOG
+            ),
+            ListingRecord(
+                "TSTH",
+                "shopee",
+                "S1",
+                ListingState.LIVE,
+                "7001",
+                last_error="update_item: HTTP 503",
+                fault=Fault.TEMPORARY,
+            ),
+            ListingRecord("TSTH", "lazada", "L1", ListingState.LIVE, "3001"),
+        ]
+    )
+    shown = report(ledger, enabled=("shopee", "lazada"))
+    assert [(item.sku, item.channel, item.fault) for item in shown.to_fix] == [
+        ("BUN", "lazada", Fault.CATALOG),
+        ("TSTH", "shopee", Fault.TEMPORARY),
+    ]
+    table = " ".join(render_table(shown).split())
+    assert f"BUN on lazada: not sent, fix the catalog: {photo}" in table
+    assert "TSTH on shopee: failed on the way, tried again next run: update_item: HTTP 503" in table
+    assert [item["fault"] for item in report_data(shown)["to_fix"]] == ["catalog", "temporary"]
+    only = report(ledger, enabled=("shopee", "lazada"), channels=("lazada",))
+    assert [item.sku for item in only.to_fix] == ["BUN"]

@@ -41,6 +41,16 @@ def test_by_day_matches_the_hand_count(ledger: Ledger) -> None:
     assert result.currencies == ("VND", "USD")
 
 
+def test_each_channel_has_its_figures_whatever_the_grouping(ledger: Ledger) -> None:
+    """The HTML report's channel cards: the hand count by channel, by day as by product."""
+    for by in ("day", "product"):
+        result = report(ledger, by=by)
+        assert {name: figures(f) for name, f in result.by_channel.items()} == BY_CHANNEL
+    tiki = report(ledger, enabled=("shopee", "lazada", "alibaba", "tiki"))
+    assert figures(tiki.by_channel["tiki"]) == (0, 0, 0, 0, 0, "0.00")  # enabled, no orders
+    assert set(report(ledger, channels=("lazada",)).by_channel) == {"lazada"}
+
+
 def test_2330_and_0030_local_fall_on_different_days(ledger: Ledger) -> None:
     """S1 at 16:30 UTC is 23:30 on the 20th in Hanoi; S2 at 17:30 UTC is 00:30 on the 21st."""
     hanoi = {row.key: row.figures.orders for row in report(ledger).rows}

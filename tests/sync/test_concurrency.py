@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from listsync.errors import EXIT_LOCKED
 from listsync.sync.runlock import run_lock
@@ -34,7 +35,7 @@ def test_a_second_sync_leaves_at_once_naming_the_first(tmp_path: Path) -> None:
         assert second.returncode == EXIT_LOCKED, second.stdout + second.stderr
         assert took < 10
         (line,) = second.stderr.strip().splitlines()
-        today = datetime.now(UTC).strftime("%Y-%m-%d")
+        today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%d")  # local
         assert f"sync (pid {os.getpid()}, started {today}" in line
         assert "already working on" in line and str(ledger) in line
         assert second.stdout == ""

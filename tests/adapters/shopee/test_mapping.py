@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from listsync_shopee.sandbox.catalog import CATEGORIES, LOGISTICS
 
 from listsync.catalog.files import load_catalog
 from listsync.catalog.model import ChannelOverride, LocalizedText, PriceRule, Variant
-from listsync.channel.contract import Money
+from listsync.channel.contract import Draft, Money
 from listsync.errors import ConfigError
 from tests.adapters.shopee.support import SAMPLE_PNG, bowl, tea, tea_with_variants
 
@@ -212,8 +213,37 @@ def test_no_photo_is_a_problem() -> None:
 
 
 def test_relative_photos_resolve_against_the_workspace() -> None:
+    """Read from the workspace, but named as the catalog names them: where the workspace
+    lies changes nothing in the draft."""
     draft = Mapper(MAPPING, SAMPLE_PNG.parent).map(tea(images=("sample.png",)))
-    assert draft.ok and draft.images == (str(SAMPLE_PNG),)
+    assert draft.ok and draft.images == ("sample.png",)
+    assert draft.payload["images"] == [
+        {"source": "sample.png", "sha256": hashlib.sha256(SAMPLE_PNG.read_bytes()).hexdigest()}
+    ]
+
+
+def test_a_copied_workspace_maps_to_the_same_draft(tmp_path: Path) -> None:
+    first, second = tmp_path / "here", tmp_path / "there" / "copy"
+    for root in (first, second):
+        (root / "images").mkdir(parents=True)
+        (root / "images" / "tra.png").write_bytes(SAMPLE_PNG.read_bytes())
+    product = tea(images=("images/tra.png",))
+    here, there = Mapper(MAPPING, first).map(product), Mapper(MAPPING, second).map(product)
+    assert here.ok and here.content_hash == there.content_hash
+
+
+def test_the_hash_of_earlier_versions_is_known(tmp_path: Path) -> None:
+    """Earlier versions named a photo by its absolute path: their hash for the same content
+    is carried along, so an upgrade does not send every listing again."""
+    (tmp_path / "tra.png").write_bytes(SAMPLE_PNG.read_bytes())
+    draft = Mapper(MAPPING, tmp_path).map(tea(images=("tra.png",)))
+    payload = {
+        **draft.payload,
+        "images": [{**draft.payload["images"][0], "source": str(tmp_path / "tra.png")}],
+    }
+    earlier = Draft(draft.product_sku, payload, images=(str(tmp_path / "tra.png"),))
+    assert draft.earlier_hashes == (earlier.content_hash,) != (draft.content_hash,)
+    assert mapper().map(tea(images=(str(SAMPLE_PNG),))).earlier_hashes == ()
 
 
 def test_url_photos_are_kept() -> None:

@@ -22,6 +22,7 @@ from tests.adapters.tiki.client_support import PHOTOS, tea
 
 WAREHOUSE = 384741
 BASE = "https://htx-sen.example.vn/anh"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
 
 
 def mapper(tmp_path: Path, **changes: Any) -> Mapper:
@@ -98,6 +99,9 @@ def test_a_tiki_price_rule_and_title(tmp_path: Path) -> None:
 
 
 def test_web_photos_go_as_they_are_and_local_ones_under_image_base_url(tmp_path: Path) -> None:
+    for name in ("ảnh/trà sen.png", "images/x.png"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(PNG)
     product = tea(images=(f"{PHOTOS}/a.png", "ảnh/trà sen.png"))
     draft = mapper(tmp_path).map(product)
     assert draft.payload["image"] == f"{PHOTOS}/a.png"
@@ -116,6 +120,15 @@ def test_a_local_photo_without_a_web_address_is_a_clear_problem(tmp_path: Path) 
     outside = mapper(tmp_path).map(tea(images=("/elsewhere/tra.png",)))
     assert [p.field for p in outside.problems] == ["images"]
     assert "outside the workspace" in outside.problems[0].message
+
+
+def test_a_local_photo_that_is_gone_is_a_problem_found_here(tmp_path: Path) -> None:
+    """Tiki fetches a photo from its address itself: a file missing here would only come
+    back as Tiki's refusal, so it is reported before anything is sent."""
+    draft = mapper(tmp_path).map(tea(images=("images/gone.png",)))
+    assert [(p.field, p.message) for p in draft.problems] == [
+        ("images", "photo images/gone.png does not exist")
+    ]
 
 
 def test_every_problem_at_once(tmp_path: Path) -> None:
