@@ -25,6 +25,7 @@ from listsync.cli.start import configured_language, use_language
 from listsync.cli.state import State
 from listsync.cli.stock import stock
 from listsync.cli.sync import orders, publish, sync
+from listsync.cli.web import web
 from listsync.cli.workspace import auth, channels, init
 from listsync.i18n import _
 
@@ -83,6 +84,7 @@ for command in (
     listings_cmd,
     schedule,
     nightly,
+    web,
 ):
     cli.add_command(command)
 

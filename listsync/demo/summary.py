@@ -51,6 +51,9 @@ def render_demo(result: DemoResult, program: str | None = None) -> str:
     again = f"{program or this_program()} -w {quoted(str(result.workspace), windows=windows)}"
     lines += [
         "",
+        _("See it all in a web browser, on this computer (Ctrl+C stops it):"),
+        f"  {again} web",
+        "",
         _("Look around:"),
         f"  {again} report --by day",
         f"  {again} report --format html --output report.html",
