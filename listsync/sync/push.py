@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 from zoneinfo import ZoneInfo
 
 from listsync.catalog.model import Product
@@ -31,6 +31,7 @@ from listsync.channel.contract import (
     Draft,
     ListingState,
     MappingProblem,
+    Offer,
     OfferResult,
     OfferUpdate,
     OrderState,
@@ -219,15 +220,17 @@ def plan_push(
     ]
     for product, is_retired in [(p, False) for p in active.values()] + [(p, True) for p in retired]:
         draft = channel.map_product(product)
+        held_back = False
         if not (is_retired or options.publish_expired_ocop):
-            draft = _held_back(product, draft, local_today(now, options.tz))
+            draft, held_back = _held_back(product, draft, local_today(now, options.tz))
         record = records.get(product.sku)
         action = NONE if is_retired else _action(draft, record, now, options)
         steps.append(ListingStep(product, draft, record, action, is_retired))
-        if action == PROBLEMS:
+        unsendable = action == PROBLEMS
+        if unsendable and not on_sale(record):
             continue
         placeholder = RemoteListing(product.sku, "", ListingState.PENDING)
-        for offer in draft.offers:
+        for offer in _offers_of(draft, record) if unsendable else draft.offers:
             fig = figure(
                 offer.sku,
                 on_hand.get(offer.sku, 0),
@@ -236,10 +239,10 @@ def plan_push(
                 options.rule,
                 held.get(offer.sku, 0),
             )
-            wanted = replace(offer, stock=0 if is_retired else fig.offered)
+            wanted = replace(offer, stock=0 if is_retired or held_back else fig.offered)
             previous = accepted.get(offer.sku)
             set_stock, set_price = previous.differs(wanted) if previous else (True, True)
-            set_price = set_price and not is_retired
+            set_price = set_price and not (is_retired or unsendable)
             seen = shown.get(offer.sku) if shown is not None else None
             drift, noted = None, False
             if seen is not None:
@@ -254,11 +257,29 @@ def plan_push(
     return Plan(name, tuple(steps), tuple(offers))
 
 
-def _held_back(product: Product, draft: Draft, today: date) -> Draft:
+def on_sale(record: ListingRecord | None) -> TypeGuard[ListingRecord]:
+    """The marketplace holds this listing live: whatever happens to its content here (a
+    problem in the catalog, an update refused), its stock must still follow the ledger, or
+    it would sell what another channel already sold."""
+    if record is None or record.remote_id is None:
+        return False
+    return record.state is ListingState.LIVE
+
+
+def _offers_of(draft: Draft, record: ListingRecord | None) -> tuple[Offer, ...]:
+    """The offers of a listing whose content cannot be sent: the draft's where the mapping
+    got that far, else one per unit the marketplace holds (stock only: no price is sent)."""
+    if draft.offers:
+        return draft.offers
+    return tuple(Offer(sku, 0) for sku in (record.units if record else {}))
+
+
+def _held_back(product: Product, draft: Draft, today: date) -> tuple[Draft, bool]:
     """With ``publish_expired_ocop = false``, a product whose OCOP certificate has expired is
-    a problem of the catalog: it is not sent until the certificate is renewed."""
+    a problem of the catalog: it is not sent until the certificate is renewed, and a listing
+    already on sale is taken off it (stock 0), as a product dropped from the catalog is."""
     if product.ocop is None or product.ocop.expires is None or not has_expired(product, today):
-        return draft
+        return draft, False
     problem = MappingProblem(
         product.sku,
         "ocop.expires",
@@ -267,7 +288,7 @@ def _held_back(product: Product, draft: Draft, today: date) -> Draft:
             "renew it and update the catalog"
         ).format(date=product.ocop.expires.isoformat()),
     )
-    return replace(draft, problems=(*draft.problems, problem))
+    return replace(draft, problems=(*draft.problems, problem)), True
 
 
 def _action(draft: Draft, record: ListingRecord | None, now: datetime, options: PushOptions) -> str:
@@ -331,7 +352,7 @@ class Pusher:
                 raise
             except ChannelError as exc:
                 self._fail(step, exc)
-                continue
+                listing = step.record.remote() if on_sale(step.record) else None
             finally:
                 if progress is not None:
                     progress(ProgressEvent(self.name, Phase.PUSH, done, total))
@@ -344,7 +365,7 @@ class Pusher:
         action, record = step.action, step.record
         if action == PROBLEMS:
             self._problems(step)
-            return None
+            return record.remote() if on_sale(record) else None
         if action in (CREATE, VERIFY):
             return self._create(step)
         remote = record.remote() if record else None

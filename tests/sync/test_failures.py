@@ -8,6 +8,7 @@ refusal, a passing failure), listed in the summary's "To fix" in words that say 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -338,3 +339,42 @@ def test_a_dry_run_names_the_expired_certificates_too(tmp_path: Path) -> None:
     assert render_plan(planned).endswith(f"To fix (1):\n  - {EXPIRED}")
     held = ocop_world(tmp_path / "held", T0, publish_expired_ocop=False).engine().plan(["alpha"])
     assert held.problems == [] and "Cannot be listed until fixed:" in render_plan(held)
+
+
+def test_a_live_listing_whose_catalog_entry_has_a_problem_still_follows_the_stock(
+    world: World,
+) -> None:
+    """Its content cannot be sent, but it is still on sale there: were its stock left as it
+    was, the marketplace would sell what another channel already sold."""
+    world.sync()
+    world.ledger.upsert_products([product("TSEN", category="unmapped"), product("BUN", variants=0)])
+    world.ledger.set_stock("TSEN-1", 5)
+    assert world.sync().exit_code == EXIT_ATTENTION
+    assert failed(world)["TSEN"][:2] == (ListingState.LIVE, Fault.CATALOG)
+    assert alpha(world).items["TSEN"].offers["TSEN-1"].stock == 5
+
+
+def test_a_live_listing_whose_update_is_refused_still_follows_the_stock(world: World) -> None:
+    world.sync()
+    world.ledger.upsert_products(
+        [product("TSEN").model_copy(update={"weight_g": 900}), product("BUN", variants=0)]
+    )
+    alpha(world).update_errors["TSEN"] = RejectedError("weight: too heavy", channel="alpha")
+    world.ledger.set_stock("TSEN-1", 3)
+    assert world.sync().exit_code == EXIT_ATTENTION
+    assert failed(world)["TSEN"][:2] == (ListingState.LIVE, Fault.MARKETPLACE)
+    assert alpha(world).items["TSEN"].offers["TSEN-1"].stock == 3
+
+
+def test_a_product_held_back_for_its_certificate_is_taken_off_sale_where_it_is_live(
+    tmp_path: Path,
+) -> None:
+    world = ocop_world(tmp_path, T0)
+    world.ledger.set_stock("OLD", 9)
+    world.ledger.set_stock("SOON", 4)
+    world.sync()  # published while publish_expired_ocop is true
+    assert {o.stock for o in alpha(world).items["OLD"].offers.values()} != {0}
+    world.options = replace(world.options, push=PushOptions(publish_expired_ocop=False))
+    assert world.sync().exit_code == EXIT_ATTENTION
+    assert {o.stock for o in alpha(world).items["OLD"].offers.values()} == {0}
+    assert {o.stock for o in alpha(world).items["SOON"].offers.values()} != {0}
