@@ -85,7 +85,7 @@ def make_templates() -> Jinja2Templates:
         money=money,
         date_text=date_text,
         time_text=time_text,
-        none=NONE,
+        dash=NONE,
         nav=nav,
         current_language=current_language,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import openpyxl
 import pytest
 import requests
 
+from listsync.catalog.model import ChannelOverride
 from listsync.channel.contract import ListingState
 from listsync.ledger.records import ListingRecord, RunRecord
 from listsync.schedule.entries import Job, Timing, parse_at
@@ -88,7 +90,13 @@ def test_overview_products_and_report_show_what_the_ledger_holds(
     assert tea is not None and tea.ocop is not None
     soon = shop.clock.now().date() + timedelta(days=10)
     ending = tea.model_copy(update={"ocop": tea.ocop.model_copy(update={"expires": soon})})
-    shop.ledger.upsert_products([ending, *(p for p in shop.ledger.products() if p.sku != "TSTH")])
+    gio = shop.ledger.product("GIO-UL-1KG")
+    assert gio is not None and not gio.variants
+    only_shopee = gio.model_copy(
+        update={"sku": "GIO-UL-500", "channels": {"lazada": ChannelOverride(enabled=False)}}
+    )
+    others = [p for p in shop.ledger.products() if p.sku != "TSTH"]
+    shop.ledger.upsert_products([ending, only_shopee, *others])
     page = web.get("/").text
     assert "shopee" in page and "lazada" in page
     assert "Orders today" in page and "Revenue this week" in page
@@ -103,6 +111,9 @@ def test_overview_products_and_report_show_what_the_ledger_holds(
     assert "Giò lụa Ước Lễ" in products and "Ảnh bìa bị mờ" in products
     assert products.count('class="state live"') >= 8
     assert 'class="state rejected"' in products
+    half_kilo = products.split("<b>GIO-UL-500</b>", 1)[1].split("</tr>", 1)[0]
+    assert re.search(r'data-label="lazada">\s*—\s*</td>', half_kilo)  # not for lazada
+    assert "None" not in products
     report = web.get("/report?by=channel").text
     assert "Orders by channel" in report and '<figure class="chart">' in report
     assert "To fix: listings the marketplaces turned down" in report
