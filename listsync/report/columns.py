@@ -13,21 +13,26 @@ from listsync.i18n import _
 from listsync.report.model import TOTAL_KEY, VND, Figures, OrderRow, Report, StockRow
 from listsync.report.table import KEY_CAP, NONE, Column, clip
 
-KEY_COLUMNS: dict[str, list[Column]] = {
-    "product": [
-        Column("product", _("Product"), cap=KEY_CAP),
-        Column("name", _("Name"), flex=True),
-    ],
-    "channel": [Column("channel", _("Channel"), cap=KEY_CAP)],
-    "day": [Column("day", _("Day"))],
-    "week": [Column("week", _("Week")), Column("from", _("From"))],
-    "month": [Column("month", _("Month"))],
-}
+
+def key_columns(by: str) -> list[Column]:
+    """The columns that say what a row is about, titled in the language spoken now (a web
+    page may speak another than the one the process started in)."""
+    columns = {
+        "product": [
+            Column("product", _("Product"), cap=KEY_CAP),
+            Column("name", _("Name"), flex=True),
+        ],
+        "channel": [Column("channel", _("Channel"), cap=KEY_CAP)],
+        "day": [Column("day", _("Day"))],
+        "week": [Column("week", _("Week")), Column("from", _("From"))],
+        "month": [Column("month", _("Month"))],
+    }
+    return columns[by]
 
 
 def order_columns(report: Report) -> list[Column]:
     columns = [
-        *KEY_COLUMNS[report.by],
+        *key_columns(report.by),
         Column("orders", _("Orders"), "count", group="counts"),
         Column("cancelled", _("Cancelled"), "count", group="counts"),
         Column("returned", _("Returned"), "count", group="counts"),
@@ -60,7 +65,7 @@ def order_columns(report: Report) -> list[Column]:
 def order_values(report: Report, row: OrderRow | None) -> dict[str, Any]:
     """One row's raw values by column key; ``None`` gives the total row."""
     figures: Figures = report.total if row is None else row.figures
-    keys = KEY_COLUMNS[report.by]
+    keys = key_columns(report.by)
     values: dict[str, Any] = {column.key: "" for column in keys}
     if row is None:
         values[keys[0].key] = TOTAL_KEY

@@ -24,7 +24,7 @@ from listsync.channel.faults import fault_text
 from listsync.errors import InputError
 from listsync.i18n import _
 from listsync.report.columns import (
-    KEY_COLUMNS,
+    key_columns,
     notes_of,
     order_columns,
     order_values,
@@ -51,7 +51,7 @@ def render_table(report: Report) -> str:
     rows = [_shown(orders, shown_order_values(report, row)) for row in report.rows]
     footer = _shown(orders, shown_order_values(report, None))
     footer[0] = _("Total")
-    keys = len(KEY_COLUMNS[report.by])
+    keys = len(key_columns(report.by))
     lines = [title_of(report)]
     if report.channels:
         lines.append(_("Channels: {names}").format(names=", ".join(report.channels)))

@@ -392,3 +392,15 @@ def test_two_browsers_read_two_languages_and_the_process_keeps_its_own(web: Web)
     with i18n.speaking("vi"):
         assert i18n._("Products") == "Sản phẩm"
     assert i18n._("Products") == ("Sản phẩm" if before == "vi" else "Products")
+
+
+def test_the_report_s_column_titles_speak_the_page_s_language(web: Web) -> None:
+    """Titles made once, in the language the process started in, would stay in it."""
+    other = Web(web.url, web.root)
+    web.get("/lang/vi?next=/")
+    other.get("/lang/en?next=/")
+    for by in ("product", "week"):
+        vietnamese, english = web.get(f"/report?by={by}").text, other.get(f"/report?by={by}").text
+        first = {"product": ("Sản phẩm", "Product"), "week": ("Tuần", "Week")}[by]
+        assert f"<th>{first[0]}</th>" in vietnamese and f"<th>{first[1]}</th>" not in vietnamese
+        assert f"<th>{first[1]}</th>" in english and f"<th>{first[0]}</th>" not in english
