@@ -308,14 +308,20 @@ def load_settings(workspace: Path | None = None, **overrides: Any) -> Settings:
     return Settings(workspace=folder, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def workspace_zone(workspace: Path | None = None) -> ZoneInfo:
-    """The time zone dates are counted in where ``workspace`` is (found as
-    :func:`load_settings` finds it): its ``timezone``, or the default one when there are no
-    settings to read (a catalog file checked outside any workspace)."""
+def settings_if_any(workspace: Path | None = None) -> Settings | None:
+    """The settings where ``workspace`` is (found as :func:`load_settings` finds it), or
+    None when there are none to read: a catalog file may be checked outside any workspace."""
     try:
-        return load_settings(workspace).tz
+        return load_settings(workspace)
     except ListsyncError:
-        return ZoneInfo(str(Settings.model_fields["timezone"].default))
+        return None
+
+
+def workspace_zone(workspace: Path | None = None) -> ZoneInfo:
+    """The time zone dates are counted in where ``workspace`` is: its ``timezone``, or the
+    default one outside any workspace."""
+    found = settings_if_any(workspace)
+    return found.tz if found else ZoneInfo(str(Settings.model_fields["timezone"].default))
 
 
 def _too_open(path: Path) -> bool:

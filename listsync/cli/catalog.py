@@ -37,10 +37,11 @@ def catalog_validate(state: State, file: Path) -> None:
     from listsync.catalog.ocop import due_from, local_today
     from listsync.cli.progress import progress_display
     from listsync.clock import SystemClock
-    from listsync.settings import workspace_zone
+    from listsync.settings import settings_if_any, workspace_zone
 
+    found = settings_if_any(state.workspace_path)  # its photo_dirs, as an import would
     with progress_display() as display:
-        counts = check_catalog(file, progress=display)
+        counts = check_catalog(file, found.photo_dirs if found else (), progress=display)
     click.echo(
         _("{file}: {products} products, {units} SKUs, no problems").format(
             file=file, products=counts.products, units=counts.units

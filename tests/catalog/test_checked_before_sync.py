@@ -57,6 +57,24 @@ def test_a_missing_photo_of_a_product_or_a_variant_stops_validate_and_import(
     assert ledger_bytes(workspace) == before
 
 
+def test_validate_allows_the_photo_folders_the_workspace_names_as_import_does(
+    tmp_path: Path,
+) -> None:
+    workspace = tmp_path / "ws"
+    assert run("init", str(workspace)).exit_code == 0
+    shared = tmp_path / "shared"
+    make_photos(shared, ["tea.png"])
+    settings = (workspace / "listsync.toml").read_text(encoding="utf-8")
+    (workspace / "listsync.toml").write_text(
+        f'photo_dirs = ["{shared.as_posix()}"]\n' + settings, encoding="utf-8"
+    )
+    (workspace / "files").mkdir()
+    path = write_csv(workspace / "files", [row(images="../../shared/tea.png")])
+    for args in (("catalog", "validate", str(path)), ("catalog", "import", str(path))):
+        result = run("-w", str(workspace), *args)
+        assert result.exit_code == 0, result.output
+
+
 # -- OCOP certificates ------------------------------------------------------------------------
 def test_certificates_due_groups_a_shared_certificate_and_puts_the_soonest_first() -> None:
     products = [
