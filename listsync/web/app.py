@@ -40,6 +40,7 @@ from listsync.web.pages import (
 )
 from listsync.web.render import WebState, page
 from listsync.web.security import (
+    LocalNamesOnly,
     LoginWall,
     SecurityHeaders,
     is_local,
@@ -162,6 +163,7 @@ def build_app(
     )
     middleware = [
         Middleware(SecurityHeaders),
+        *([] if opened else [Middleware(LocalNamesOnly)]),
         Middleware(
             SessionMiddleware,
             secret_key=session_key(settings),

@@ -26,11 +26,12 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from listsync.errors import ConfigError, InputError
@@ -278,3 +279,28 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class LocalNamesOnly:
+    """On this computer only, answer only requests addressed to it by a local name.
+
+    Without a login there, a web page elsewhere could otherwise point a name of its own at
+    127.0.0.1 (DNS rebinding) and drive these pages as if it were this site; its requests
+    carry its own name in ``Host``, and are refused.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers", []))
+            named = headers.get(b"host", b"").decode("latin-1")
+            host = urlsplit(f"//{named}").hostname or ""
+            if not is_local(host):
+                response = PlainTextResponse(
+                    _("listsync web answers only to this computer's own addresses"), 421
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -330,3 +330,24 @@ def test_a_port_in_use_is_one_line(shop: SandboxWorkspace) -> None:
     finally:
         taken.close()
     time.sleep(0)
+
+
+@pytest.mark.parametrize("named", ["evil.example", "evil.example:8765", "192.168.1.20", ""])
+def test_on_this_computer_a_request_by_another_name_is_refused(
+    web: Web, shop: SandboxWorkspace, named: str
+) -> None:
+    """A page elsewhere pointing a name of its own at 127.0.0.1 (DNS rebinding) gets nothing."""
+    for method, path in (("GET", "/products"), ("POST", "/sync/start")):
+        reply = web.session.request(
+            method, web.link(path), headers={"Host": named}, allow_redirects=False, timeout=30
+        )
+        assert reply.status_code == 421 and "TSTH" not in reply.text
+    assert shop.ledger.runs() == []
+    port = web.url.rsplit(":", 1)[1].strip("/")
+    for local in (f"localhost:{port}", f"127.0.0.1:{port}", "localhost"):
+        assert web.get("/products", headers={"Host": local}).status_code == 200
+
+
+def test_on_the_network_any_name_reaches_the_login(network: Web) -> None:
+    reply = network.get("/products", headers={"Host": "kho.local:8765"}, allow_redirects=False)
+    assert reply.status_code == 303 and reply.headers["location"].startswith("/login")
