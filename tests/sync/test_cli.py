@@ -39,7 +39,8 @@ def test_dry_run_then_sync_then_a_quiet_rerun(tmp_path: Path) -> None:
 
         done = listsync(sw.root, "sync")
         assert done.returncode == 0, done.stdout + done.stderr
-        assert done.stderr == ""
+        # nothing but the plain progress lines a slow machine may print after a few seconds
+        assert all(line.startswith("lazada: ") for line in done.stderr.splitlines())
         row = summary_row(done.stdout, "lazada")
         assert (row["Created"], row["Stock"], row["Price"], row["Result"]) == (
             str(PRODUCTS),
