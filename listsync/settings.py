@@ -509,7 +509,7 @@ timezone = "Asia/Ho_Chi_Minh"
 
 # To sell on a marketplace, remove the "# " at the start of each line of its section and
 # fill them in; its secret goes in .env, on the line made for it there. Ids go in quotes.
-# `listsync auth <channel>` then connects the shop and prints its shop_id. Every section
+# `listsync auth <channel>` then connects the shop and saves its shop_id. Every section
 # also takes base_url (the API address), timeout_seconds, rate_per_second, max_attempts
 # and mapping_file (that marketplace's categories and attributes).
 
@@ -560,7 +560,7 @@ timezone = "Asia/Ho_Chi_Minh"
 
 # Muốn bán trên một sàn, xóa "# " ở đầu mỗi dòng của mục cài đặt sàn đó rồi điền thông
 # tin; thông tin bí mật của sàn ghi vào .env, ở dòng dành sẵn cho nó. Mã số ghi trong
-# ngoặc kép. Sau đó `listsync auth <kênh>` kết nối gian hàng và cho biết shop_id. Mục nào
+# ngoặc kép. Sau đó `listsync auth <kênh>` kết nối gian hàng và ghi shop_id vào đây. Mục nào
 # cũng có thể thêm base_url (địa chỉ API), timeout_seconds, rate_per_second, max_attempts
 # và mapping_file (ngành hàng và thuộc tính của sàn đó).
 
@@ -901,3 +901,94 @@ def save_env_values(settings: Settings, values: Mapping[str, str]) -> None:
         os.replace(partial, env_file)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def set_outside_file(settings: Settings, path: KeyPath) -> str | None:
+    """Where the key at ``path`` is set, when that is not listsync.toml: an environment
+    variable or the .env (it wins over the file); None when the file sets it, or nothing."""
+    found = settings._origins.get(path)  # a section set as JSON notes each of its keys too
+    if found is None or found.style == "toml":
+        return None
+    return found.label(path)
+
+
+def set_channel_key(config_file: Path, channel: str, key: str, value: str) -> Any:
+    """Set ``key = "value"`` in the ``[channels.<channel>]`` table of ``config_file`` (the
+    table added at its end if it has none); returns what the file held there before (None:
+    nothing).
+
+    Everything else stays as written, byte for byte: comments, order, the other tables and
+    the commented examples ``listsync init`` leaves at the end (which tomlkit counts as part
+    of the table above them, so a new key goes after the table's last key, not after them).
+    A file that already holds ``value`` is not written at all; otherwise the new file takes
+    the old one's place in one step, with the old one's mode. A file made read-only is
+    left alone (PermissionError); one that cannot be read, understood or written raises
+    OSError or ValueError.
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    path = config_file.resolve()  # a link to the file is followed, not replaced by a file
+    raw = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    text = raw.decode("utf-8-sig")
+    data = tomllib.loads(text)
+    channels = data.get("channels", {})
+    section = channels.get(channel) if isinstance(channels, dict) else None
+    if not isinstance(channels, dict) or not isinstance(section, dict | None):
+        raise ValueError(f"{path}: channels.{channel} is not a table")
+    before = section.get(key) if section else None
+    if before is not None and not isinstance(before, bool) and str(before).strip() == value:
+        return before
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise PermissionError(f"{path} is read-only")
+    try:
+        if section is None:
+            table = tomlkit.dumps({"channels": {channel: {key: value}}})
+            new_text = text.rstrip("\r\n") + "\n\n" + table if text.strip() else table
+        else:
+            document = tomlkit.parse(text)
+            _set_in_table(document["channels"][channel], key, value)
+            new_text = tomlkit.dumps(document)
+        expected = {**data, "channels": {**channels, channel: {**(section or {}), key: value}}}
+        if tomllib.loads(new_text) != expected:
+            raise ValueError(f"{path}: [channels.{channel}] {key} could not be set alone")
+    except (TOMLKitError, KeyError, TypeError) as exc:  # a layout tomlkit does not expect
+        raise ValueError(f"{path}: {exc}") from exc
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _write_new(partial, bom + new_text.encode("utf-8"), mode)
+        os.chmod(partial, mode)  # exactly the old mode, whatever the umask took away
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return before
+
+
+def _set_in_table(table: Any, key: str, value: str) -> None:
+    """``key = "value"`` in a tomlkit table: in place of the key's old value (its comment
+    kept), else after the table's last key, indented and ended as that one is (tomlkit's
+    own insert: its public ``add`` would put it after the comments ending the table)."""
+    from tomlkit import item
+    from tomlkit.items import AoT, InlineTable, Table
+
+    if key in table or isinstance(table, InlineTable):
+        table[key] = value
+        return
+    body = table.value.body
+    keys = [
+        index
+        for index, (name, found) in enumerate(body)
+        if name is not None and not isinstance(found, Table | AoT)
+    ]
+    new = item(value)
+    if keys:
+        new.trivia.indent = body[keys[-1]][1].trivia.indent
+        new.trivia.trail = body[keys[-1]][1].trivia.trail
+    at = keys[-1] + 1 if keys else 0
+    if at < len(body):
+        table.value._insert_at(at, key, new)
+    else:
+        table[key] = new

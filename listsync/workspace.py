@@ -32,6 +32,8 @@ from listsync.settings import (
     ensure_ledger_key,
     load_settings,
     not_configured,
+    set_channel_key,
+    set_outside_file,
 )
 from listsync.sync.runlock import run_lock
 
@@ -327,6 +329,41 @@ class Workspace:
             on_call=on_call,
         )
         return plugin.factory(self.channel_settings(name), context)
+
+    def remember_shop(self, channel: str, shop_id: str) -> str:
+        """What to tell the clerk once ``shop_id`` is connected on ``channel``, having first
+        saved it as the channel's ``shop_id`` in listsync.toml, so that the next sync uses
+        the shop whose tokens were just stored (another shop named there is replaced).
+
+        When the shop_id is set in .env or the environment (which win over the file), or
+        the file cannot be written, a second line says what to change instead. The CLI's
+        ``auth`` and the web app's Shops page both say this.
+        """
+        connected = _("{channel}: shop {shop} is connected.").format(channel=channel, shop=shop_id)
+        section = self.settings.channels.get(channel) or {}
+        configured = str(section.get("shop_id") or "").strip()
+        if configured == shop_id:
+            return connected
+        where = set_outside_file(self.settings, ("channels", channel, "shop_id"))
+        if where is not None:
+            advice = _("{label} names shop {old} and wins over listsync.toml: set it to {shop}.")
+            return connected + "\n" + advice.format(label=where, old=configured, shop=shop_id)
+        path = self.settings.config_file
+        try:
+            before = set_channel_key(path, channel, "shop_id", shop_id)
+        except (OSError, ValueError):
+            advice = _('Add shop_id = "{shop}" to [channels.{channel}] in listsync.toml.')
+            return connected + "\n" + advice.format(shop=shop_id, channel=channel)
+        self.settings.channels[channel] = {**section, "shop_id": shop_id}
+        was = str(before or "").strip()
+        if was and was != shop_id:
+            return _(
+                "{channel}: shop {shop} is connected; its shop_id is saved in {path}"
+                " (it was {old})."
+            ).format(channel=channel, shop=shop_id, path=path, old=was)
+        return _("{channel}: shop {shop} is connected; its shop_id is saved in {path}.").format(
+            channel=channel, shop=shop_id, path=path
+        )
 
     def sync_engine(self) -> SyncEngine:
         from datetime import timedelta

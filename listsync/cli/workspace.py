@@ -157,14 +157,8 @@ def auth(state: State, channel: str, redirect_url: str | None, callback: str) ->
             if catcher is not None:
                 catcher.close()
             connection.close()
-        configured = str(getattr(ws.channel_settings(channel), "shop_id", "") or "")
-    click.echo(_("{channel}: shop {shop} is connected.").format(channel=channel, shop=shop_id))
-    if configured != shop_id:
-        click.echo(
-            _('Add shop_id = "{shop}" to [channels.{channel}] in listsync.toml.').format(
-                shop=shop_id, channel=channel
-            )
-        )
+        said = ws.remember_shop(channel, shop_id)
+    click.echo(said)
 
 
 def _caught(catcher: CallbackCatcher, callback: str) -> str:

@@ -8,7 +8,9 @@ works, first come first served, and is the way when the callback's port is taken
 from __future__ import annotations
 
 import os
+import re
 import socket
+import stat
 import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -21,7 +23,7 @@ from listsync.channel.registry import default_registry
 from listsync.sandbox.harness import SandboxServer
 from listsync.workspace import Workspace
 from tests.cli.test_main import run
-from tests.sync.support import LISTSYNC, write_workspace
+from tests.sync.support import LISTSYNC, listsync, write_workspace
 
 NAMES = ("shopee", "lazada", "tiki", "alibaba")
 
@@ -38,10 +40,13 @@ def servers() -> Iterator[dict[str, SandboxServer]]:
 
 @pytest.fixture
 def root(tmp_path: Path, servers: dict[str, SandboxServer]) -> Path:
-    """A workspace set up for every sandbox, no shop connected yet."""
+    """A workspace set up for every sandbox, no shop connected yet: no shop_id either,
+    `listsync auth` saves it."""
     for server in servers.values():
         server.clear_faults()
     write_workspace(tmp_path / "ws", servers)
+    config = tmp_path / "ws" / "listsync.toml"
+    config.write_text(re.sub(r"(?m)^shop_id = .*\n", "", config.read_text("utf-8")), "utf-8")
     return tmp_path / "ws"
 
 
@@ -97,6 +102,23 @@ def shop_token(root: Path, name: str, shop: str) -> object:
         return ws.tokens.load(name, shop)
 
 
+def saved_shop(root: Path, name: str) -> str:
+    """The shop_id the next command will use: listsync.toml read again."""
+    with Workspace.open(root) as ws:
+        return str(getattr(ws.channel_settings(name), "shop_id", ""))
+
+
+def consent_return(root: Path, name: str) -> str:
+    """The address the marketplace's consent page sends the browser back to."""
+    with Workspace.open(root) as ws:
+        channel = ws.channel(name)
+        try:
+            link = channel.authorization_url("http://127.0.0.1:9/listsync/callback")
+        finally:
+            channel.close()
+    return str(requests.get(link, allow_redirects=False, timeout=30).headers["Location"])
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_browser_coming_back_is_caught_without_pasting(
     root: Path, servers: dict[str, SandboxServer], name: str
@@ -112,8 +134,13 @@ def test_the_browser_coming_back_is_caught_without_pasting(
     assert page.status_code == 200 and page.url.startswith(callback)
     assert f"{name}: shop {shop} is connected." in page.text and "close this tab" in page.text
     assert "The browser came back" in output
-    assert f"{name}: shop {shop} is connected." in output
+    config = root / "listsync.toml"
+    assert f"{name}: shop {shop} is connected; its shop_id is saved in {config}." in output
+    assert "Add shop_id" not in output
     assert shop_token(root, name, shop) is not None
+    assert f'shop_id = "{shop}"' in config.read_text("utf-8")
+    assert saved_shop(root, name) == shop
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600  # it holds the sandboxes' secrets
 
 
 def test_a_pasted_address_still_works_while_listsync_waits(
@@ -179,16 +206,36 @@ def test_a_wrong_code_on_a_first_connection_says_to_get_a_new_one(
 ) -> None:
     """Nothing was connected before, so the message is about the code, not about an
     authorization that ended."""
-    with Workspace.open(root) as ws:
-        channel = ws.channel(name)
-        try:
-            link = channel.authorization_url("http://127.0.0.1:9/listsync/callback")
-        finally:
-            channel.close()
-    back = requests.get(link, allow_redirects=False, timeout=30).headers["Location"]
-    wrong = back.replace("code=", "code=0_not", 1)
+    wrong = consent_return(root, name).replace("code=", "code=0_not", 1)
     result = run("-w", str(root), "auth", name, "--redirect-url", wrong)
     assert result.exit_code == 1, result.output
     assert "refused the authorization code" in result.output
     assert f"run `listsync auth {name}` again" in result.output
     assert "no longer" not in result.output
+
+
+def test_the_shop_connected_replaces_another_in_listsync_toml_and_the_next_sync_uses_it(
+    root: Path, servers: dict[str, SandboxServer]
+) -> None:
+    config = root / "listsync.toml"
+    text = config.read_text("utf-8")
+    config.write_text(
+        text.replace("[channels.lazada]\n", '[channels.lazada]\nshop_id = "VN0000001"\n'), "utf-8"
+    )
+    refused = listsync(root, "sync", "--channel", "lazada")  # no tokens for that shop
+    assert refused.returncode != 0 and "not connected for this shop yet" in refused.stdout
+    result = run(
+        "-w", str(root), "auth", "lazada", "--redirect-url", consent_return(root, "lazada")
+    )
+    shop = str(servers["lazada"].describe()["shop_id"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        f"lazada: shop {shop} is connected; its shop_id is saved in {config} (it was VN0000001)."
+    )
+    assert config.read_text("utf-8") == text.replace(
+        "[channels.lazada]\n", f'[channels.lazada]\nshop_id = "{shop}"\n'
+    )
+    synced = listsync(root, "sync", "--channel", "lazada")
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    again = run("-w", str(root), "auth", "lazada", "--redirect-url", consent_return(root, "lazada"))
+    assert again.output.strip() == f"lazada: shop {shop} is connected."

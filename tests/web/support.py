@@ -16,6 +16,7 @@ import requests
 from listsync.schedule.install import Host
 from listsync.web.app import build_app
 from listsync.web.server import Served, serve_in_thread
+from listsync.workspace import Workspace
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -60,3 +61,21 @@ def served(
         yield running, Web(running.url, root)
     finally:
         running.stop()
+
+
+def shop_id_line(root: Path, name: str, line: str = "") -> Path:
+    """listsync.toml with ``[channels.NAME]``'s shop_id line replaced by ``line`` (none:
+    taken out), as it was before the clerk connected that shop; returns the file."""
+    config = root / "listsync.toml"
+    text = config.read_text(encoding="utf-8")
+    head, table, rest = text.partition(f"[channels.{name}]\n")
+    own, blank, others = rest.partition("\n\n")
+    own = re.sub(r"(?m)^shop_id = .*\n?", line + "\n" if line else "", own)
+    config.write_text(head + table + own + blank + others, encoding="utf-8")
+    return config
+
+
+def saved_shop(root: Path, name: str) -> str:
+    """The shop_id the next command (a sync) will use: the settings read again."""
+    with Workspace.open(root) as ws:
+        return str(getattr(ws.channel_settings(name), "shop_id", ""))

@@ -19,7 +19,7 @@ from listsync.channel.contract import ListingState
 from listsync.ledger.records import ListingRecord
 from tests.browser import LAPTOP, PHONE, window
 from tests.sync.support import SandboxWorkspace
-from tests.web.support import Web
+from tests.web.support import Web, saved_shop, shop_id_line
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -102,6 +102,7 @@ def test_a_shop_is_connected_through_the_marketplaces_consent_page(
     phone: Page, web: Web, shop: SandboxWorkspace
 ) -> None:
     lazada = shop.servers["lazada"].root_url
+    config = shop_id_line(shop.root, "lazada", 'shop_id = "VN0000001"')  # another shop
     seen: list[str] = []
     phone.on("request", lambda request: seen.append(request.url))
     phone.goto(web.link("/shops"))
@@ -110,7 +111,11 @@ def test_a_shop_is_connected_through_the_marketplaces_consent_page(
     assert any(url.startswith(lazada) for url in seen)  # the consent page itself
     assert any("/listsync/callback?" in url and "code=" in url for url in seen)
     message = phone.inner_text(".message")
-    assert f"lazada: shop {shop.shop('lazada')} is connected." in message
+    assert message == (
+        f"lazada: shop {shop.shop('lazada')} is connected; its shop_id is saved in {config}"
+        " (it was VN0000001)."
+    )
+    assert saved_shop(shop.root, "lazada") == shop.shop("lazada")  # what the next sync uses
     assert sideways(phone) == 0
 
 

@@ -17,12 +17,14 @@ import requests
 
 from listsync.catalog.model import ChannelOverride
 from listsync.channel.contract import ListingState
+from listsync.channel.registry import default_registry
 from listsync.ledger.records import ListingRecord, RunRecord
+from listsync.sandbox.harness import SandboxServer
 from listsync.schedule.entries import Job, Timing, parse_at
 from listsync.schedule.install import CRON, install, plan_install
 from tests.schedule.test_install import PROGRAM, FakeComputer
-from tests.sync.support import STOCK, SandboxWorkspace
-from tests.web.support import Web
+from tests.sync.support import STOCK, SandboxWorkspace, write_workspace
+from tests.web.support import Web, saved_shop, served, shop_id_line
 
 PAGES = ("/", "/products", "/catalog", "/stock", "/sync", "/shops", "/report", "/schedule")
 BAD_CATALOG = (
@@ -273,14 +275,33 @@ def test_a_dry_run_shows_the_plan_and_sends_nothing(web: Web, shop: SandboxWorks
 
 
 def test_a_shop_is_connected_through_the_consent_redirect(web: Web, shop: SandboxWorkspace) -> None:
+    config = shop_id_line(shop.root, "lazada")  # a shop not connected yet: no shop_id
     # the consent page approves at once and sends the browser back to our callback
     reply = web.post("/shops/lazada/connect", page="/shops")
     assert reply.status_code == 200 and reply.url.endswith("/shops"), reply.text[-2000:]
     hops = [r.headers.get("location", "") for r in reply.history]
     assert hops[0].startswith(shop.servers["lazada"].root_url)  # to the marketplace
     assert "/listsync/callback?" in hops[1] and "code=" in hops[1]  # and back here
-    assert f"lazada: shop {shop.shop('lazada')} is connected." in reply.text
+    said = f"lazada: shop {shop.shop('lazada')} is connected; its shop_id is saved in {config}."
+    assert said in reply.text and "Add shop_id" not in reply.text
     assert "authorized until" in reply.text
+    assert f'shop_id = "{shop.shop("lazada")}"' in config.read_text(encoding="utf-8")
+    assert saved_shop(shop.root, "lazada") == shop.shop("lazada")  # what the next sync uses
+
+
+def test_an_in_house_app_connects_at_once_and_its_shop_id_is_saved(tmp_path: Path) -> None:
+    with SandboxServer(default_registry().get("tiki").sandbox()) as server:  # type: ignore[misc]
+        root = tmp_path / "tiki"
+        in_house = {"tiki": {"app_type": "in_house"}}
+        write_workspace(root, {"tiki": server}, channel_overrides=in_house)
+        config = shop_id_line(root, "tiki", 'shop_id = "1"')
+        with served(root) as (_running, web):
+            reply = web.post("/shops/tiki/connect", page="/shops")
+        shop = str(server.describe()["shop_id"])
+    assert reply.url.endswith("/shops") and len(reply.history) == 1  # no consent page
+    said = f"tiki: shop {shop} is connected; its shop_id is saved in {config} (it was 1)."
+    assert f'<p class="message ok" role="status">{said}</p>' in reply.text
+    assert saved_shop(root, "tiki") == shop
 
 
 def test_a_callback_nobody_started_connects_nothing(web: Web, shop: SandboxWorkspace) -> None:

@@ -60,24 +60,11 @@ def _start(request: Request, name: str, callback: str) -> dict[str, Any]:
         try:
             if not getattr(channel, "needs_consent", True):
                 shop = channel.authorize("")
-                return {"done": _connected(ws, name, shop)}
+                return {"done": ws.remember_shop(name, shop)}
             link = channel.authorization_url(callback)
         finally:
             channel.close()
     return {"link": link, "state": link_state(link)}
-
-
-def _connected(ws: Any, name: str, shop: str) -> list[str]:
-    """What ``listsync auth`` says once a shop is connected."""
-    lines = [_("{channel}: shop {shop} is connected.").format(channel=name, shop=shop)]
-    configured = str(getattr(ws.channel_settings(name), "shop_id", "") or "")
-    if configured != shop:
-        lines.append(
-            _('Add shop_id = "{shop}" to [channels.{channel}] in listsync.toml.').format(
-                shop=shop, channel=name
-            )
-        )
-    return lines
 
 
 async def connect(request: Request) -> Response:
@@ -85,7 +72,7 @@ async def connect(request: Request) -> Response:
     name = request.path_params["name"]
     started = await run_in_threadpool(_start, request, name, callback_url(request))
     if "done" in started:
-        for line in started["done"]:
+        for line in started["done"].splitlines():
             flash(request, line)
         return back("/shops")
     request.session[CONSENT_KEY] = {
@@ -96,7 +83,7 @@ async def connect(request: Request) -> Response:
     return RedirectResponse(started["link"], status_code=303)
 
 
-def _finish(request: Request, name: str, state: str | None) -> list[str]:
+def _finish(request: Request, name: str, state: str | None) -> str:
     address = str(request.url)
     with workspace(request) as ws:
         title = ws.registry.get(name).title
@@ -106,7 +93,7 @@ def _finish(request: Request, name: str, state: str | None) -> list[str]:
             shop = channel.authorize(address)
         finally:
             channel.close()
-        return _connected(ws, name, shop)
+        return ws.remember_shop(name, shop)
 
 
 async def callback(request: Request) -> Response:
@@ -124,11 +111,11 @@ async def callback(request: Request) -> Response:
         )
     name = str(pending["channel"])
     try:
-        lines = await run_in_threadpool(_finish, request, name, pending.get("state"))
+        said = await run_in_threadpool(_finish, request, name, pending.get("state"))
     except ListsyncError as exc:
         flash(request, str(exc), "error")
         return back("/shops")
-    for line in lines:
+    for line in said.splitlines():
         flash(request, line)
     return back("/shops")
 
