@@ -19,15 +19,14 @@ a rotating one and a reused one both work. A refreshed pair is saved before it i
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import SecretStr
 
-from listsync.channel.contract import Token, TokenStore
-from listsync.clock import Clock
+from listsync.channel.contract import Token
+from listsync.channel.tokens import TokenKeeperBase
 from listsync.errors import AuthError
 from listsync.i18n import _
 from listsync_alibaba.client import AlibabaClient, field
@@ -87,55 +86,33 @@ def token_from(body: Mapping[str, Any], now: datetime, call: str) -> tuple[Token
     return token, seller_id
 
 
-class TokenKeeper:
-    def __init__(self, client: AlibabaClient, store: TokenStore, clock: Clock, shop_id: str):
-        self.client = client
-        self.store = store
-        self.clock = clock
-        self.shop_id = shop_id
-        self._lock = threading.Lock()
-        client.keeper = self
+class TokenKeeper(TokenKeeperBase[AlibabaClient]):
+    channel = CHANNEL
 
-    def _load(self) -> Token:
-        token = self.store.load(CHANNEL, self.shop_id) if self.shop_id else None
-        if token is None:
-            raise AuthError(
-                _("Alibaba.com is not connected for this shop yet: run `listsync auth alibaba`"),
-                channel=CHANNEL,
-            )
-        return token
+    def not_connected(self) -> str:
+        return _("Alibaba.com is not connected for this shop yet: run `listsync auth alibaba`")
 
-    def access_token(self) -> str:
-        with self._lock:
-            token = self._load()
-            if token.expired(self.clock.now()):
-                token = self._refresh(token)
-            return token.access_token.get_secret_value()
+    def ended(self) -> str:
+        return _("the shop's Alibaba.com authorization has ended: {fix}").format(fix=REAUTHORIZE)
+
+    def refused_after_refresh(self) -> str:
+        return _("Alibaba still refuses the shop's access token after a refresh: {fix}").format(
+            fix=REAUTHORIZE
+        )
 
     def refresh(self, refused: str) -> str:
         """A new access token after ``refused`` was turned away (unless one came meanwhile)."""
-        with self._lock:
-            token = self._load()
-            if token.access_token.get_secret_value() != refused:
-                return token.access_token.get_secret_value()
-            return self._refresh(token).access_token.get_secret_value()
+        return self._renewed(refused)
 
     def _refresh(self, token: Token) -> Token:
         now = self.clock.now()
-        if token.refresh_token is None or (
-            token.refresh_expires_at is not None and now >= token.refresh_expires_at
-        ):
-            raise AuthError(
-                _("the shop's Alibaba.com authorization has ended: {fix}").format(fix=REAUTHORIZE),
-                channel=CHANNEL,
-                call="refresh_token",
-            )
+        refresh_token = self._refresh_token(token, now)
         # idempotent although a refresh may spend its refresh token: if the first reply is
         # lost, the repeat either works or says IllegalRefreshToken, and that is the truth
         body = self.client.call(
             "refresh_token",
             REFRESH_TOKEN,
-            {"refresh_token": token.refresh_token.get_secret_value()},
+            {"refresh_token": refresh_token.get_secret_value()},
             idempotent=True,
             seller=False,
         )
@@ -150,15 +127,6 @@ class TokenKeeper:
             )
         self.store.save(CHANNEL, self.shop_id, fresh)
         return fresh
-
-    def give_up(self, cause: AuthError) -> AuthError:
-        return AuthError(
-            _("Alibaba still refuses the shop's access token after a refresh: {fix}").format(
-                fix=REAUTHORIZE
-            ),
-            channel=CHANNEL,
-            call=cause.call,
-        )
 
     def exchange(self, code: str) -> str:
         """Trade the consent code for tokens, store them, and return the seller id."""

@@ -13,12 +13,12 @@ token on refresh is UNCONFIRMED; whatever comes back is stored, with its own
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 
 from pydantic import SecretStr
 
 from listsync.channel.contract import Token, TokenStore
+from listsync.channel.tokens import TokenKeeperBase
 from listsync.clock import Clock
 from listsync.errors import AuthError
 from listsync.i18n import _
@@ -27,66 +27,40 @@ from listsync_lazada.errors import CHANNEL, REAUTHORIZE
 from listsync_lazada.replies import TokenReply
 
 
-class TokenKeeper:
+class TokenKeeper(TokenKeeperBase[LazadaClient]):
+    channel = CHANNEL
+
     def __init__(
         self, client: LazadaClient, store: TokenStore, clock: Clock, shop_id: str, country: str
     ):
-        self.client = client
-        self.store = store
-        self.clock = clock
-        self.shop_id = shop_id
         self.country = country
-        self._lock = threading.Lock()
-        client.keeper = self
+        super().__init__(client, store, clock, shop_id)
 
-    def _load(self) -> Token:
-        token = self.store.load(CHANNEL, self.shop_id) if self.shop_id else None
-        if token is None:
-            raise AuthError(
-                _("Lazada is not connected for this shop yet: run `listsync auth lazada`"),
-                channel=CHANNEL,
-            )
-        return token
+    def not_connected(self) -> str:
+        return _("Lazada is not connected for this shop yet: run `listsync auth lazada`")
 
-    def access_token(self) -> str:
-        with self._lock:
-            token = self._load()
-            if token.expired(self.clock.now()):
-                token = self._refresh(token)
-            return token.access_token.get_secret_value()
+    def ended(self) -> str:
+        return _("the shop's Lazada authorization has ended: {fix}").format(fix=REAUTHORIZE)
+
+    def refused_after_refresh(self) -> str:
+        return _("Lazada still refuses the shop's access token after a refresh: {fix}").format(
+            fix=REAUTHORIZE
+        )
 
     def refresh(self) -> str:
-        with self._lock:
-            return self._refresh(self._load()).access_token.get_secret_value()
+        return self._renewed()
 
     def _refresh(self, token: Token) -> Token:
         now = self.clock.now()
-        if token.refresh_token is None or (
-            token.refresh_expires_at is not None and now >= token.refresh_expires_at
-        ):
-            raise AuthError(
-                _("the shop's Lazada authorization has ended: {fix}").format(fix=REAUTHORIZE),
-                channel=CHANNEL,
-                call="refresh_token",
-            )
         body = self.client.token_call(
             "refresh_token",
             "/auth/token/refresh",
-            {"refresh_token": token.refresh_token.get_secret_value()},
+            {"refresh_token": self._refresh_token(token, now).get_secret_value()},
             TokenReply,
         )
         fresh, _seller = token_from(body, now, self.country, "refresh_token")
         self.store.save(CHANNEL, self.shop_id, fresh)
         return fresh
-
-    def give_up(self, cause: AuthError) -> AuthError:
-        return AuthError(
-            _("Lazada still refuses the shop's access token after a refresh: {fix}").format(
-                fix=REAUTHORIZE
-            ),
-            channel=CHANNEL,
-            call=cause.call,
-        )
 
     def exchange(self, code: str) -> str:
         """Trade the consent code for tokens, store them, and return the seller id."""

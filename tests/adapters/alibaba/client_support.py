@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import requests
 from listsync_alibaba.channel import AlibabaChannel
 from listsync_alibaba.settings import AlibabaSettings
 
@@ -24,62 +23,28 @@ from listsync.catalog.model import (
     Product,
     Variant,
 )
-from listsync.channel.contract import ChannelContext, TokenStore
 from listsync.channel.tokens import MemoryTokenStore
-from listsync.clock import Clock, FakeClock
+from listsync.clock import FakeClock
 from listsync.ledger.database import Ledger
 from listsync.ledger.records import ListingRecord
 from listsync.sandbox.harness import SandboxServer
 from listsync.sync.engine import RunResult, SyncEngine, SyncOptions
 from listsync.sync.push import PushOptions
+from tests.adapters.client_support import REDIRECT as REDIRECT
+from tests.adapters.client_support import Kit, control, units
+from tests.adapters.client_support import advance as advance
+from tests.adapters.client_support import configure as configure
+from tests.adapters.client_support import consent as consent
+from tests.adapters.client_support import state as state
 
-REDIRECT = "http://127.0.0.1:9/callback"
-TIMEOUT = 10
 SAMPLE = Path(__file__).parents[3] / "listsync" / "data" / "sample.png"
 SHOP = "2508412730"  # the sandbox's seller
 
 
-def settings_for(server: SandboxServer, **overrides: Any) -> AlibabaSettings:
-    values = {k: v for k, v in server.describe().items() if k != "channel"}
-    values.update(overrides)
-    return AlibabaSettings(enabled=True, **values)
-
-
-def channel_for(
-    server: SandboxServer,
-    tmp_path: Path,
-    *,
-    clock: Clock | None = None,
-    tokens: TokenStore | None = None,
-    **overrides: Any,
-) -> AlibabaChannel:
-    context = ChannelContext(
-        tokens=tokens if tokens is not None else MemoryTokenStore(),
-        clock=clock or FakeClock(datetime.now(UTC)),
-        workspace=tmp_path,
-    )
-    return AlibabaChannel(settings_for(server, **overrides), context)
-
-
-def consent(channel: AlibabaChannel) -> str:
-    """Follow the consent link as a browser would; the address it was sent back to."""
-    page = requests.get(channel.authorization_url(REDIRECT), allow_redirects=False, timeout=10)
-    assert page.status_code == 302, page.text
-    location: str = page.headers["Location"]
-    return location
-
-
-def connect(
-    server: SandboxServer,
-    tmp_path: Path,
-    *,
-    clock: Clock | None = None,
-    tokens: TokenStore | None = None,
-    **overrides: Any,
-) -> AlibabaChannel:
-    channel = channel_for(server, tmp_path, clock=clock, tokens=tokens, **overrides)
-    channel.authorize(consent(channel))
-    return channel
+KIT = Kit(AlibabaSettings, AlibabaChannel)
+settings_for = KIT.settings_for
+channel_for = KIT.channel_for
+connect = KIT.connect
 
 
 class Recorder:
@@ -113,29 +78,6 @@ def before(channel: AlibabaChannel, api: str, act: Callable[[], object], times: 
         return original(name, called, params, **kw)
 
     channel.client.call = call  # type: ignore[method-assign]
-
-
-def control(server: SandboxServer, method: str, path: str, body: Any = None) -> Any:
-    response = requests.request(method, server.root_url + path, json=body, timeout=TIMEOUT)
-    assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
-    return response.json()
-
-
-def configure(server: SandboxServer, **settings: Any) -> None:
-    control(server, "POST", "/_sandbox/settings", settings)
-
-
-def advance(server: SandboxServer, seconds: float) -> None:
-    control(server, "POST", "/_sandbox/clock", {"advance_seconds": seconds})
-
-
-def state(server: SandboxServer) -> dict[str, Any]:
-    found: dict[str, Any] = control(server, "GET", "/_sandbox/state")
-    return found
-
-
-def units(server: SandboxServer) -> dict[str, dict[str, Any]]:
-    return {unit["sku"]: unit for unit in state(server)["listings"]}
 
 
 def stock(server: SandboxServer) -> dict[str, int]:

@@ -4,90 +4,29 @@ uses none of this."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import requests
 from listsync_tiki.channel import TikiChannel
 from listsync_tiki.settings import TikiSettings
 
 from listsync.catalog.model import LocalizedText, Product, Variant
-from listsync.channel.contract import ChannelContext, TokenStore
-from listsync.channel.tokens import MemoryTokenStore
-from listsync.clock import Clock, FakeClock
 from listsync.sandbox.harness import SandboxServer
+from tests.adapters.client_support import REDIRECT as REDIRECT
+from tests.adapters.client_support import Kit
+from tests.adapters.client_support import advance as advance
+from tests.adapters.client_support import configure as configure
+from tests.adapters.client_support import consent as consent
+from tests.adapters.client_support import control as control
+from tests.adapters.client_support import state as state
+from tests.adapters.client_support import units as units
 
-REDIRECT = "http://127.0.0.1:9/callback"
 PHOTOS = "https://photos.htx-sen.example.vn"
-TIMEOUT = 10
 
 
-def settings_for(server: SandboxServer, **overrides: Any) -> TikiSettings:
-    values = {k: v for k, v in server.describe().items() if k != "channel"}
-    values.update(overrides)
-    return TikiSettings(enabled=True, **values)
-
-
-def channel_for(
-    server: SandboxServer,
-    tmp_path: Path,
-    *,
-    clock: Clock | None = None,
-    tokens: TokenStore | None = None,
-    **overrides: Any,
-) -> TikiChannel:
-    context = ChannelContext(
-        tokens=tokens if tokens is not None else MemoryTokenStore(),
-        clock=clock or FakeClock(datetime.now(UTC)),
-        workspace=tmp_path,
-    )
-    return TikiChannel(settings_for(server, **overrides), context)
-
-
-def consent(channel: TikiChannel) -> str:
-    """Follow the consent link as a browser would; the address it was sent back to."""
-    page = requests.get(channel.authorization_url(REDIRECT), allow_redirects=False, timeout=10)
-    assert page.status_code == 302, page.text
-    location: str = page.headers["Location"]
-    return location
-
-
-def connect(
-    server: SandboxServer,
-    tmp_path: Path,
-    *,
-    clock: Clock | None = None,
-    tokens: TokenStore | None = None,
-    **overrides: Any,
-) -> TikiChannel:
-    """A public app's channel, connected through Tiki's consent page."""
-    channel = channel_for(server, tmp_path, clock=clock, tokens=tokens, **overrides)
-    channel.authorize(consent(channel))
-    return channel
-
-
-def control(server: SandboxServer, method: str, path: str, body: Any = None) -> Any:
-    response = requests.request(method, server.root_url + path, json=body, timeout=TIMEOUT)
-    assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
-    return response.json()
-
-
-def configure(server: SandboxServer, **settings: Any) -> None:
-    control(server, "POST", "/_sandbox/settings", settings)
-
-
-def advance(server: SandboxServer, seconds: float) -> None:
-    control(server, "POST", "/_sandbox/clock", {"advance_seconds": seconds})
-
-
-def state(server: SandboxServer) -> dict[str, Any]:
-    found: dict[str, Any] = control(server, "GET", "/_sandbox/state")
-    return found
-
-
-def units(server: SandboxServer) -> dict[str, dict[str, Any]]:
-    return {unit["sku"]: unit for unit in state(server)["listings"]}
+KIT = Kit(TikiSettings, TikiChannel)
+settings_for = KIT.settings_for
+channel_for = KIT.channel_for
+connect = KIT.connect
 
 
 def calls(server: SandboxServer, method: str, path: str) -> list[dict[str, Any]]:
