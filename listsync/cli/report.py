@@ -148,5 +148,5 @@ def listings_cmd(state: OpensWorkspace, channels: tuple[str, ...], wanted: str |
     chosen = parse_state(wanted)
     with state.workspace() as ws:
         enabled = [name for name, section in ws.settings.channels.items() if section.get("enabled")]
-        lines = listing_lines(ws.ledger, enabled, channels, chosen)
+        lines = listing_lines(ws.ledger, enabled, channels, chosen, ws.settings.channels)
     click.echo(render_listings(lines))

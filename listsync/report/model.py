@@ -303,14 +303,31 @@ def _check_channels(ledger: Ledger, options: ReportOptions) -> tuple[str, ...]:
         return ()
     known = {*options.configured, *options.enabled, *order_channels(ledger)}
     known |= set(listing_channels(ledger))
-    unknown = [name for name in options.channels if name not in known]
-    if unknown:
+    return check_channel_names(options.channels, known)
+
+
+def check_channel_names(given: Iterable[str], known: Iterable[str]) -> tuple[str, ...]:
+    """``given`` (a ``--channel`` filter) without repeats, once each name is one the
+    workspace knows; else an InputError naming the one probably meant."""
+    import difflib
+
+    given, known = tuple(dict.fromkeys(given)), sorted(set(known))
+    for name in given:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        if close:
+            raise InputError(
+                _(
+                    "--channel {name}: no such channel in this workspace; did you mean {close}?"
+                ).format(name=name, close=close[0])
+            )
         raise InputError(
             _("--channel {name}: no such channel in this workspace (known: {known})").format(
-                name=unknown[0], known=", ".join(sorted(known)) or _("none yet")
+                name=name, known=", ".join(known) or _("none yet")
             )
         )
-    return tuple(dict.fromkeys(options.channels))
+    return given
 
 
 def _order_figures(

@@ -19,7 +19,7 @@ from listsync.format import money, number, vietnamese
 from listsync.i18n import _
 from listsync.ledger.database import Ledger, ListingRecord, OfferRecord, RunRecord
 from listsync.ledger.report_queries import all_listings, all_offers
-from listsync.report.model import local_time
+from listsync.report.model import check_channel_names, local_time
 from listsync.report.table import KEY_CAP, NONE, WIDTH, Column, fit_table
 from listsync.sync.engine import ATTENTION
 
@@ -183,9 +183,14 @@ def listing_lines(
     enabled: Iterable[str] = (),
     channels: Sequence[str] = (),
     state: str | None = None,
+    configured: Iterable[str] = (),
 ) -> list[ListingLine]:
-    """Every product × channel the ledger knows, plus products not yet on an enabled channel."""
+    """Every product × channel the ledger knows, plus products not yet on an enabled channel.
+
+    A ``channels`` filter naming a channel neither the ledger nor ``configured`` knows is an
+    InputError, with the name probably meant."""
     records = {(r.sku, r.channel): r for r in all_listings(ledger)}
+    check_channel_names(channels, {*configured, *enabled, *(c for _s, c in records)})
     offers: dict[tuple[str, str], OfferRecord] = {}
     for offer in all_offers(ledger):
         offers.setdefault((offer.sku, offer.channel), offer)

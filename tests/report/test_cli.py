@@ -100,7 +100,11 @@ def test_csv_to_a_file(ws: Path, tmp_path: Path) -> None:
         (("--tz", "Asia/Hanoi"), "error: --tz 'Asia/Hanoi' is not a time zone"),
         (("--from", "31/02/2026"), "error: --from '31/02/2026' is not a date"),
         (("--to", "2026-11-01"), "error: --from 2026-11-17 is after --to 2026-11-01"),
-        (("--channel", "tikky"), "error: --channel tikky: no such channel"),
+        (
+            ("--channel", "tikky"),
+            "error: --channel tikky: no such channel in this workspace; did you mean tiki?",
+        ),
+        (("--channel", "sendo"), "error: --channel sendo: no such channel in this workspace (kn"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(ws: Path, args: tuple[str, ...], message: str) -> None:
@@ -214,6 +218,10 @@ def test_listings_filters(ws: Path) -> None:
     assert "CHIEU" in not_listed and "3100000001" not in not_listed
     bad = run("-w", str(ws), "listings", "--state", "gone")
     assert bad.exit_code == 2 and bad.output.startswith("error: --state 'gone': choose one of")
+    typo = run("-w", str(ws), "listings", "--channel", "lazda")
+    assert typo.exit_code == 2 and typo.output == (
+        "error: --channel lazda: no such channel in this workspace; did you mean lazada?\n"
+    )
 
 
 def test_listings_state_failed_shows_every_product_that_could_not_be_listed(ws: Path) -> None:
@@ -273,3 +281,5 @@ def test_a_disabled_channel_is_known_but_not_shown(ws: Path) -> None:
     assert [row["channel"] for row in rows] == ["alibaba", "lazada", "shopee", "tiki"]
     only = run(*report_args(ws, "--channel", "sendo", "--format", "json"))
     assert only.exit_code == 0 and json.loads(only.output)["orders"]["total"]["orders"] == 0
+    listed = run("-w", str(ws), "listings", "--channel", "sendo")
+    assert listed.exit_code == 0, listed.output
