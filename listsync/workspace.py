@@ -6,6 +6,7 @@ the Workspace builds adapters through the registry with the ledger as their toke
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -152,6 +153,8 @@ class Workspace:
     ) -> ImportSummary:
         """Make the ledger's catalog equal ``catalog``, refusing to drop half of it by mistake."""
         catalog = catalog.rebased(self.root)
+        if dry_run and "ledger" not in self.__dict__ and not self.settings.ledger_path.exists():
+            return _planned_against_nothing(catalog, self.clock)  # a dry run makes no ledger
         plan = self.ledger.plan_import(catalog.products)
         if plan.removed_share > REMOVAL_GUARD and not allow_removals:
             raise InputError(
@@ -470,3 +473,14 @@ class Workspace:
             return _("expired: run listsync auth {name}").format(name=name)
         until = token.refresh_expires_at or token.expires_at
         return _("authorized until {date}").format(date=until.date().isoformat())
+
+
+def _planned_against_nothing(catalog: Catalog, clock: Clock) -> ImportSummary:
+    """What importing ``catalog`` into a workspace with no ledger yet would do, planned
+    against an empty ledger made apart for the purpose and thrown away."""
+    with tempfile.TemporaryDirectory() as folder:
+        empty = Ledger.open(Path(folder) / "plan.sqlite3", clock=clock)
+        try:
+            return empty.plan_import(catalog.products)
+        finally:
+            empty.close()

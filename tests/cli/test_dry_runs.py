@@ -64,6 +64,14 @@ def ws(tmp_path: Path) -> Path:
     return workspace
 
 
+def test_a_dry_run_in_a_new_workspace_leaves_no_ledger_behind(ws: Path) -> None:
+    assert not (ws / "listsync.sqlite3").exists()
+    dry = run("-w", str(ws), "catalog", "import", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would add 5, change 0 and remove 0 products (0 unchanged)" in dry.output
+    assert sorted(path.name for path in ws.iterdir() if "sqlite3" in path.name) == []
+
+
 def test_a_catalog_import_dry_run_says_so_and_changes_nothing(ws: Path) -> None:
     assert run("-w", str(ws), "catalog", "list").exit_code == 0  # the ledger, still empty
     before = ledger_bytes(ws)
