@@ -33,9 +33,8 @@ from pydantic import Field
 from listsync.catalog.model import Dimensions, Product
 from listsync.channel.contract import Draft, MappingProblem, Money, Offer
 from listsync.channel.mapping_file import (
-    CategoryMap,
+    MapsCategories,
     Package,
-    StrictModel,
     html_paragraphs,
     kilograms,
     load_mapping_file,
@@ -48,16 +47,12 @@ MAX_IMAGES = 9
 MAX_OPTIONS = 2
 
 
-class TikiMapping(StrictModel):
+class TikiMapping(MapsCategories):
     default_brand: str = "OEM"
     brands: dict[str, str] = Field(default_factory=dict)
     default_origin: str = "Việt Nam"
     options: dict[str, str] = Field(default_factory=dict)
     attributes: dict[str, list[str]] = Field(default_factory=dict)
-    categories: dict[str, CategoryMap] = Field(default_factory=dict)
-
-    def by_id(self, category_id: int) -> CategoryMap | None:
-        return next((c for c in self.categories.values() if c.id == category_id), None)
 
 
 def load_mapping(path: Path | None = None) -> TikiMapping:
@@ -128,24 +123,9 @@ class Mapper:
                 problems.append(found)
 
         override = product.override(channel)
-        category = self.mapping.categories.get(product.category)
-        category_id: int | None = None
-        if override.category_id:
-            try:
-                category_id = int(override.category_id)
-            except ValueError:
-                problem("category_id", _("a Tiki category id is a number"))
-            if category_id is not None:
-                category = self.mapping.by_id(category_id) or category
-        elif category is None:
-            problem(
-                "category",
-                _("no Tiki category is mapped for '{key}' (add it to the mapping file)").format(
-                    key=product.category
-                ),
-            )
-        else:
-            category_id = category.id
+        category, category_id = self.mapping.choose(
+            product.category, override.category_id, problem, "Tiki"
+        )
 
         name = override.title or product.name.get(self.language)
         if not MIN_NAME <= len(name) <= MAX_NAME:

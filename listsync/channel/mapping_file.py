@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -43,6 +44,46 @@ class CategoryMap(StrictModel):
     package: Package | None = None
     attributes: dict[str, list[str]] = Field(default_factory=dict)
     required: list[str] = Field(default_factory=list)
+
+
+class MapsCategories(StrictModel):
+    """A mapping file's ``categories``: the catalog's category keys → the marketplace's."""
+
+    categories: dict[str, CategoryMap] = Field(default_factory=dict)
+
+    def by_id(self, category_id: int) -> CategoryMap | None:
+        return next((c for c in self.categories.values() if c.id == category_id), None)
+
+    def choose(
+        self,
+        key: str,
+        override_id: str | None,
+        problem: Callable[[str, str], None],
+        marketplace: str,
+    ) -> tuple[CategoryMap | None, int | None]:
+        """The category a product goes in, and its id: the id its channel override names
+        (with the mapping's entry for that id, for its package and attributes), else the one
+        its catalog category ``key`` maps to; each mistake goes to ``problem``."""
+        category = self.categories.get(key)
+        if override_id:
+            try:
+                category_id = int(override_id)
+            except ValueError:
+                problem(
+                    "category_id",
+                    _("a {marketplace} category id is a number").format(marketplace=marketplace),
+                )
+                return category, None
+            return self.by_id(category_id) or category, category_id
+        if category is None:
+            problem(
+                "category",
+                _(
+                    "no {marketplace} category is mapped for '{key}' (add it to the mapping file)"
+                ).format(marketplace=marketplace, key=key),
+            )
+            return None, None
+        return category, category.id
 
 
 def load_mapping_file(
